@@ -1,0 +1,212 @@
+/**
+ * Configuration: the `KIMI_*` environment variables, overridden by options given in code,
+ * validated once at the boundary. Everything past {@link resolveConfig} trusts its values.
+ */
+import { z } from "zod";
+import { ConfigurationError } from "../http/errors.ts";
+import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
+
+/** International host. */
+export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
+/** Mainland China host (separate accounts and keys). */
+export const MOONSHOT_CHINA_BASE_URL = "https://api.moonshot.cn/v1";
+
+/** Settings that may come from the environment or from code. */
+export interface KimiSettings {
+  /** `KIMI_API_KEY`. Needed only when a request is sent. */
+  apiKey?: string | undefined;
+  /** `KIMI_BASE_URL`, default `https://api.moonshot.ai/v1`. */
+  baseURL?: string | undefined;
+  /** `KIMI_DEFAULT_MODEL`, default `kimi-k2-0905-preview`. */
+  defaultModel?: string | undefined;
+  /** `KIMI_TEMPERATURE`, default 0.5, range [0, 1]. */
+  temperature?: number | undefined;
+  /** `KIMI_MAX_TOKENS`, default 32768: output cap sent as `max_tokens` (clamped to the window). */
+  maxTokens?: number | undefined;
+  /** `KIMI_TIMEOUT_MS`, default 600 000 (10 minutes): whole-request timeout. */
+  timeoutMs?: number | undefined;
+  /** `KIMI_MAX_RETRIES`, default 2. */
+  maxRetries?: number | undefined;
+}
+
+/** Validated settings. */
+export interface ResolvedConfig {
+  apiKey: string | undefined;
+  baseURL: string;
+  defaultModel: string;
+  temperature: number;
+  maxTokens: number;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+/** Where each setting comes from in the environment, for error messages. */
+export const ENVIRONMENT_VARIABLES = {
+  apiKey: "KIMI_API_KEY",
+  baseURL: "KIMI_BASE_URL",
+  defaultModel: "KIMI_DEFAULT_MODEL",
+  temperature: "KIMI_TEMPERATURE",
+  maxTokens: "KIMI_MAX_TOKENS",
+  timeoutMs: "KIMI_TIMEOUT_MS",
+  maxRetries: "KIMI_MAX_RETRIES",
+} as const satisfies Record<keyof KimiSettings, string>;
+
+const DEFAULTS = {
+  baseURL: MOONSHOT_INTERNATIONAL_BASE_URL,
+  defaultModel: DEFAULT_MODEL_ID,
+  temperature: 0.5,
+  maxTokens: 32_768,
+  timeoutMs: 600_000,
+  maxRetries: 2,
+} as const;
+
+type Source = "option" | "env";
+
+function describe(setting: keyof KimiSettings, source: Source): string {
+  return source === "env" ? ENVIRONMENT_VARIABLES[setting] : `option \`${setting}\``;
+}
+
+function fail(
+  setting: keyof KimiSettings,
+  source: Source,
+  value: unknown,
+  rule: string,
+  fix: string,
+): never {
+  const shown = setting === "apiKey" ? "(hidden)" : JSON.stringify(value);
+  throw new ConfigurationError(
+    ENVIRONMENT_VARIABLES[setting],
+    `Invalid ${describe(setting, source)}=${shown}: ${rule}. ${fix}`,
+  );
+}
+
+function readNumber(
+  setting: keyof KimiSettings,
+  raw: number | string | undefined,
+  source: Source,
+  check: z.ZodNumber,
+  rule: string,
+  fix: string,
+): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const value = typeof raw === "number" ? raw : Number(raw.trim());
+  if (typeof raw === "string" && raw.trim() === "") return undefined;
+  const parsed = check.safeParse(value);
+  if (!parsed.success) fail(setting, source, raw, rule, fix);
+  return parsed.data;
+}
+
+function pick<T>(option: T | undefined, env: string | undefined): [T | string | undefined, Source] {
+  return option !== undefined ? [option, "option"] : [env, "env"];
+}
+
+/**
+ * Reads settings from `options`, falling back to `env` (default `process.env`), applies defaults
+ * and validates every value. Throws {@link ConfigurationError} naming the variable, the bad value
+ * and the fix. The API key may be absent here: requests check for it when sent.
+ */
+export function resolveConfig(
+  options: KimiSettings = {},
+  env: Record<string, string | undefined> = process.env,
+): ResolvedConfig {
+  const [apiKeyRaw] = pick(options.apiKey, env.KIMI_API_KEY);
+  const apiKey =
+    typeof apiKeyRaw === "string" && apiKeyRaw.trim() !== "" ? apiKeyRaw.trim() : undefined;
+  if (apiKey !== undefined && /\s/.test(apiKey)) {
+    fail(
+      "apiKey",
+      options.apiKey !== undefined ? "option" : "env",
+      apiKey,
+      "it contains whitespace",
+      "Copy the key again from the Moonshot console.",
+    );
+  }
+
+  const [baseRaw, baseSource] = pick(options.baseURL, env.KIMI_BASE_URL);
+  let baseURL: string = DEFAULTS.baseURL;
+  if (typeof baseRaw === "string" && baseRaw.trim() !== "") {
+    let url: URL;
+    try {
+      url = new URL(baseRaw.trim());
+    } catch {
+      fail(
+        "baseURL",
+        baseSource,
+        baseRaw,
+        "not a valid URL",
+        `Use ${MOONSHOT_INTERNATIONAL_BASE_URL} (or ${MOONSHOT_CHINA_BASE_URL} for China).`,
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      fail(
+        "baseURL",
+        baseSource,
+        baseRaw,
+        "the URL must use http or https",
+        `Use ${MOONSHOT_INTERNATIONAL_BASE_URL}.`,
+      );
+    }
+    baseURL = url.href.replace(/\/+$/, "");
+  }
+
+  const [modelRaw, modelSource] = pick(options.defaultModel, env.KIMI_DEFAULT_MODEL);
+  let defaultModel: string = DEFAULTS.defaultModel;
+  if (typeof modelRaw === "string" && modelRaw.trim() !== "") {
+    defaultModel = modelRaw.trim();
+    if (/\s/.test(defaultModel)) {
+      fail(
+        "defaultModel",
+        modelSource,
+        modelRaw,
+        "a model id has no spaces",
+        "Run `kimi-provider models` for valid ids.",
+      );
+    }
+  }
+
+  const [tempRaw, tempSource] = pick(options.temperature, env.KIMI_TEMPERATURE);
+  const temperature =
+    readNumber(
+      "temperature",
+      tempRaw,
+      tempSource,
+      z.number().min(0).max(1),
+      "must be a number from 0 to 1 (Moonshot rejects anything above 1)",
+      "Set it between 0 and 1, e.g. 0.5.",
+    ) ?? DEFAULTS.temperature;
+
+  const [maxRaw, maxSource] = pick(options.maxTokens, env.KIMI_MAX_TOKENS);
+  const maxTokens =
+    readNumber(
+      "maxTokens",
+      maxRaw,
+      maxSource,
+      z.number().int().positive(),
+      "must be a positive whole number of tokens",
+      "Set it to e.g. 32768.",
+    ) ?? DEFAULTS.maxTokens;
+
+  const [timeoutRaw, timeoutSource] = pick(options.timeoutMs, env.KIMI_TIMEOUT_MS);
+  const timeoutMs =
+    readNumber(
+      "timeoutMs",
+      timeoutRaw,
+      timeoutSource,
+      z.number().int().positive(),
+      "must be a positive whole number of milliseconds",
+      "Set it to e.g. 600000 (10 minutes).",
+    ) ?? DEFAULTS.timeoutMs;
+
+  const [retriesRaw, retriesSource] = pick(options.maxRetries, env.KIMI_MAX_RETRIES);
+  const maxRetries =
+    readNumber(
+      "maxRetries",
+      retriesRaw,
+      retriesSource,
+      z.number().int().min(0).max(10),
+      "must be a whole number from 0 to 10",
+      "Set it to e.g. 2.",
+    ) ?? DEFAULTS.maxRetries;
+
+  return { apiKey, baseURL, defaultModel, temperature, maxTokens, timeoutMs, maxRetries };
+}

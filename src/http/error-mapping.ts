@@ -1,0 +1,197 @@
+/**
+ * Turns a non-2xx Moonshot response into the right {@link KimiError} subclass.
+ *
+ * Moonshot's envelope is `{"error":{"type","message"}}` with no numeric code (reference §5.1);
+ * the kind of failure is read from the status, the `type`, and for a few cases the message text
+ * (context overflow numbers, the wait in rate-limit messages, quota wording), per §5.2.
+ */
+import {
+  AuthenticationError,
+  ContentFilterError,
+  ContextOverflowError,
+  InvalidRequestError,
+  type KimiError,
+  type KimiErrorOptions,
+  ModelNotFoundError,
+  NotFoundError,
+  OverloadedError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  RateLimitError,
+  ServerError,
+} from "./errors.ts";
+import { redactText } from "./redact.ts";
+
+/** What the service said, parsed from the envelope when there was one. */
+export interface ServiceErrorBody {
+  type: string | undefined;
+  message: string;
+}
+
+/** Parses Moonshot's error envelope; falls back to the raw text (e.g. an HTML 504 page). */
+export function parseErrorBody(text: string): ServiceErrorBody {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object") {
+      const envelope = (parsed as { error?: unknown }).error ?? parsed;
+      if (envelope && typeof envelope === "object") {
+        const { type, message } = envelope as { type?: unknown; message?: unknown };
+        if (typeof message === "string") {
+          return { type: typeof type === "string" ? type : undefined, message };
+        }
+      }
+    }
+  } catch {
+    // Not JSON: a proxy or gateway page. Use a trimmed excerpt below.
+  }
+  const excerpt = text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
+  return { type: undefined, message: excerpt || "(empty body)" };
+}
+
+const RETRY_AFTER_IN_MESSAGE =
+  /try again after\s+(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?)?/i;
+
+/** The wait Moonshot writes into rate-limit messages ("please try again after 1 seconds"), in ms. */
+export function retryAfterFromMessage(message: string): number | undefined {
+  const match = RETRY_AFTER_IN_MESSAGE.exec(message);
+  if (!match?.[1]) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2]?.toLowerCase() ?? "s";
+  return unit.startsWith("m") ? value : value * 1000;
+}
+
+/** A `Retry-After` header (seconds or HTTP date), in ms. */
+export function retryAfterFromHeader(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const TOKEN_LIMIT = /exceeded model token limit\s*:\s*(\d+)(?:\s*\(requested:\s*(\d+)\))?/i;
+const LEGACY_MAX_LENGTH = /max length exceeded,\s*max length\s*:\s*(\d+)/i;
+const QUOTA_WORDING =
+  /insufficient balance|exceeded (your )?current (token )?quota|is suspended|is not active/i;
+const MODEL_NOT_FOUND = /Not found the model\s+(\S+)/i;
+
+/** Context of the failed request, to make messages specific. */
+export interface ErrorContext {
+  status: number;
+  headers: Headers;
+  /** Secrets to strip from the service's message. */
+  secrets?: readonly (string | undefined)[];
+  /** The model the request was for, if any. */
+  model?: string;
+}
+
+/** Maps a failed response to a typed error whose message says what happened and what to do. */
+export function errorFromResponse(bodyText: string, context: ErrorContext): KimiError {
+  const { status, headers } = context;
+  const body = parseErrorBody(bodyText);
+  const serviceMessage = redactText(body.message, context.secrets);
+  const type = body.type;
+  const requestId =
+    headers.get("msh-request-id") ?? headers.get("x-trace-id") ?? headers.get("x-request-id");
+  const options: KimiErrorOptions = { status, requestId: requestId ?? undefined };
+  if (type !== undefined) options.type = type;
+  const said = `(HTTP ${status}${type ? ` ${type}` : ""}: ${serviceMessage})`;
+  const retryAfterMs =
+    retryAfterFromMessage(serviceMessage) ?? retryAfterFromHeader(headers.get("retry-after"));
+
+  if (
+    type === "exceeded_current_quota_error" ||
+    (status === 429 && QUOTA_WORDING.test(serviceMessage))
+  ) {
+    return new QuotaExceededError(
+      `Your Moonshot account is out of quota or suspended ${said}. Recharge or check billing in the Moonshot console; retrying will not help.`,
+      options,
+    );
+  }
+  if (status === 401) {
+    return new AuthenticationError(
+      `Moonshot refused the API key ${said}. Check KIMI_API_KEY; keys from platform.moonshot.ai only work on api.moonshot.ai and keys from platform.moonshot.cn only on api.moonshot.cn (KIMI_BASE_URL).`,
+      options,
+    );
+  }
+  if (status === 403) {
+    return new PermissionDeniedError(
+      `This key may not use this API ${said}. Check the account's permissions in the Moonshot console.`,
+      options,
+    );
+  }
+  if (status === 404) {
+    const model = MODEL_NOT_FOUND.exec(serviceMessage)?.[1] ?? context.model;
+    if (MODEL_NOT_FOUND.test(serviceMessage)) {
+      return new ModelNotFoundError(
+        `Model "${model}" is unknown, retired, or not enabled for this account ${said}. Run \`kimi-provider models --refresh\` to see the models your key can use.`,
+        model,
+        options,
+      );
+    }
+    return new NotFoundError(`Not found ${said}. Check the id.`, options);
+  }
+  if (type === "content_filter") {
+    return new ContentFilterError(
+      `Moonshot's content filter rejected the request or the model's answer ${said}. Rephrase the input; retrying the same request will not help.`,
+      options,
+    );
+  }
+  if (status === 400 || status === 413 || status === 422) {
+    const tokenLimit = TOKEN_LIMIT.exec(serviceMessage) ?? LEGACY_MAX_LENGTH.exec(serviceMessage);
+    if (tokenLimit || /input token length too long/i.test(serviceMessage)) {
+      const limit = tokenLimit?.[1] ? Number(tokenLimit[1]) : undefined;
+      const requested = tokenLimit?.[2] ? Number(tokenLimit[2]) : undefined;
+      const by =
+        limit !== undefined && requested !== undefined ? ` by ${requested - limit} tokens` : "";
+      return new ContextOverflowError(
+        `The prompt plus max tokens exceeds the model's context window${by} ${said}. Shorten the conversation, lower max tokens, or use a model with a larger window.`,
+        { limit, requested },
+        options,
+      );
+    }
+    if (/max file count|file size is (too large|zero)/i.test(serviceMessage)) {
+      const fix = /max file count/i.test(serviceMessage)
+        ? "Delete files you no longer need (`kimi-provider files cleanup`)."
+        : "Files must be between 1 byte and 100 MB.";
+      return new InvalidRequestError(
+        `The file was refused ${said}. ${fix}`,
+        options,
+        "file_limit_exceeded",
+      );
+    }
+    return new InvalidRequestError(
+      `Moonshot rejected the request as invalid ${said}. Fix the request; retrying it unchanged will not help.`,
+      options,
+    );
+  }
+  if (status === 429) {
+    if (type === "engine_overloaded_error") {
+      return new OverloadedError(
+        `Moonshot is overloaded ${said}. Retry later.`,
+        retryAfterMs,
+        options,
+      );
+    }
+    return new RateLimitError(
+      `Rate limit reached ${said}. Wait${retryAfterMs !== undefined ? ` ${Math.ceil(retryAfterMs / 1000)} s` : ""} and retry, lower concurrency, or raise your tier.`,
+      retryAfterMs,
+      options,
+    );
+  }
+  if (status >= 500) {
+    if (/failed to extract file/i.test(serviceMessage)) {
+      return new ServerError(
+        `Moonshot could not extract text from the file ${said}. Check the file is a supported, text-bearing format.`,
+        options,
+        "file_extraction_failed",
+      );
+    }
+    return new ServerError(`Moonshot had a server error ${said}. Retry later.`, options);
+  }
+  return new InvalidRequestError(`Unexpected response ${said}.`, options);
+}

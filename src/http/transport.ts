@@ -1,0 +1,297 @@
+/**
+ * The HTTP transport every part of the library sends through: base URL, bearer auth, per-request
+ * timeout, caller cancellation, typed errors, retries with backoff, and redacted debug events.
+ */
+import { errorFromResponse } from "./error-mapping.ts";
+import {
+  AbortError,
+  ConfigurationError,
+  KimiError,
+  MalformedResponseError,
+  NetworkError,
+  TimeoutError,
+} from "./errors.ts";
+import { redactHeaders, redactText } from "./redact.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
+
+/** Information passed to `onRetry` before each retry. */
+export interface RetryEvent {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** Retries allowed in total. */
+  maxRetries: number;
+  /** How long the transport will wait before sending again, in ms. */
+  delayMs: number;
+  /** The failure being retried. */
+  error: KimiError;
+  method: string;
+  path: string;
+}
+
+/** A redacted record of traffic, for `debug` hooks and `--verbose`. */
+export type DebugEvent =
+  | {
+      type: "request";
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      body: string | undefined;
+    }
+  | { type: "response"; method: string; url: string; status: number; durationMs: number }
+  | { type: "retry"; event: RetryEvent };
+
+/** Settings of a {@link HttpTransport}. */
+export interface TransportOptions {
+  /** e.g. `https://api.moonshot.ai/v1`, without trailing slash. */
+  baseURL: string;
+  /** Bearer key; a request without one fails with a {@link ConfigurationError}. */
+  apiKey: string | undefined;
+  /** Default per-request timeout in ms (whole request, stream included). */
+  timeoutMs: number;
+  /** Retry settings. */
+  retry: RetryPolicy;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Called before every retry. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Receives redacted traffic records. */
+  debug?: (event: DebugEvent) => void;
+  /** Replaceable `fetch` (tests, proxies). */
+  fetch?: typeof fetch;
+}
+
+/** One request. */
+export interface TransportRequest {
+  method: "GET" | "POST" | "DELETE";
+  /** Path under the base URL, starting with `/`, e.g. `/chat/completions`. */
+  path: string;
+  /** JSON body (serialized here) or multipart form. */
+  body?: unknown;
+  /** Caller's cancellation. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the default timeout for this request. */
+  timeoutMs?: number | undefined;
+  /** Overrides retries for this request (e.g. 0 for uploads of non-replayable bodies). */
+  maxRetries?: number | undefined;
+  /** Extra headers for this request. */
+  headers?: Record<string, string> | undefined;
+  /** The model the request is for, to name it in errors. */
+  model?: string | undefined;
+}
+
+/** A successful response whose body is still to be read (streams). */
+export interface OpenResponse {
+  response: Response;
+  /** Aborts the underlying request (e.g. when the consumer stops reading a stream). */
+  cancel: () => void;
+  /** Settles the timeout timer; call when the body has been consumed. */
+  done: () => void;
+  /** The signal that aborts this request (caller's signal or the timeout). */
+  signal: AbortSignal;
+  /** Translates an error thrown while reading the body into a typed error. */
+  translateBodyError: (error: unknown) => KimiError;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortError());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Sends requests to the Moonshot API with auth, timeouts, retries and typed errors. */
+export class HttpTransport {
+  readonly options: TransportOptions;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: TransportOptions) {
+    this.options = { ...options, retry: options.retry ?? DEFAULT_RETRY_POLICY };
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** Sends a request and parses a JSON body. */
+  async json<T>(request: TransportRequest): Promise<T> {
+    const text = await this.text(request);
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new MalformedResponseError(
+        `${request.method} ${request.path} returned a body that is not JSON: ${text.slice(0, 120)}`,
+        { cause },
+      );
+    }
+  }
+
+  /** Sends a request and returns the body as text (retries cover reading the body too). */
+  async text(request: TransportRequest): Promise<string> {
+    return this.#withRetries(request, async () => {
+      const open = await this.#send(request);
+      try {
+        return await open.response.text();
+      } catch (error) {
+        throw open.translateBodyError(error);
+      } finally {
+        open.done();
+      }
+    });
+  }
+
+  /**
+   * Sends a request and returns the open response once its status is 2xx; failures before that
+   * (HTTP errors, connection failures) are retried. Used for streams: once bytes flow, a failure
+   * is the stream reader's to report, never silently retried.
+   */
+  async open(request: TransportRequest): Promise<OpenResponse> {
+    return this.#withRetries(request, () => this.#send(request));
+  }
+
+  async #withRetries<T>(request: TransportRequest, attempt: () => Promise<T>): Promise<T> {
+    const maxRetries = request.maxRetries ?? this.options.retry.maxRetries;
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const typed =
+          error instanceof KimiError
+            ? error
+            : new NetworkError(`Request failed: ${String(error)}`, { cause: error });
+        if (!typed.retryable || attemptNumber >= maxRetries || request.signal?.aborted) {
+          throw typed;
+        }
+        const delayMs = retryDelayMs(attemptNumber + 1, typed, this.options.retry);
+        const event: RetryEvent = {
+          attempt: attemptNumber + 1,
+          maxRetries,
+          delayMs,
+          error: typed,
+          method: request.method,
+          path: request.path,
+        };
+        this.options.onRetry?.(event);
+        this.options.debug?.({ type: "retry", event });
+        await sleep(delayMs, request.signal);
+      }
+    }
+  }
+
+  async #send(request: TransportRequest): Promise<OpenResponse> {
+    const { apiKey, baseURL } = this.options;
+    if (!apiKey) {
+      throw new ConfigurationError(
+        "KIMI_API_KEY",
+        "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. Without a key, start the local emulator (`kimi-provider emulator`) and point KIMI_BASE_URL at it.",
+      );
+    }
+    const url = `${baseURL}${request.path}`;
+    const headers: Record<string, string> = {
+      Accept: "application/json, text/event-stream",
+      ...this.options.headers,
+      ...request.headers,
+      Authorization: `Bearer ${apiKey}`,
+    };
+    let body: string | FormData | undefined;
+    if (request.body instanceof FormData) {
+      body = request.body;
+    } else if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers["Content-Type"] = "application/json";
+    }
+
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    timer.unref?.();
+    const onCallerAbort = () => controller.abort();
+    request.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onCallerAbort);
+    };
+    const translate = (error: unknown): KimiError => {
+      if (error instanceof KimiError) return error;
+      if (timedOut) return new TimeoutError(timeoutMs, { cause: error });
+      if (request.signal?.aborted) return new AbortError(undefined, { cause: error });
+      const detail = redactText(
+        error instanceof Error
+          ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}`
+          : String(error),
+        [apiKey],
+      );
+      return new NetworkError(
+        `Could not reach ${baseURL} (${detail}). Check KIMI_BASE_URL and your network.`,
+        { cause: error },
+      );
+    };
+
+    if (request.signal?.aborted) {
+      done();
+      throw new AbortError();
+    }
+    this.options.debug?.({
+      type: "request",
+      method: request.method,
+      url,
+      headers: redactHeaders(headers, [apiKey]),
+      body:
+        typeof body === "string" ? redactText(body, [apiKey]) : body ? "[multipart]" : undefined,
+    });
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      done();
+      throw translate(error);
+    }
+    this.options.debug?.({
+      type: "response",
+      method: request.method,
+      url,
+      status: response.status,
+      durationMs: Math.round(performance.now() - started),
+    });
+    if (!response.ok) {
+      let text = "";
+      try {
+        text = await response.text();
+      } catch (error) {
+        done();
+        throw translate(error);
+      }
+      done();
+      throw errorFromResponse(text, {
+        status: response.status,
+        headers: response.headers,
+        secrets: [apiKey],
+        model: request.model,
+      });
+    }
+    return {
+      response,
+      cancel: () => controller.abort(),
+      done,
+      signal: controller.signal,
+      translateBodyError: translate,
+    };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Types describing one Kimi model: context window, prices, capabilities, sampling rules.
+ * The data itself lives in `catalog.ts`.
+ */
+
+/** Prices in USD per million tokens. `null` when no public price was found. */
+export interface ModelPricing {
+  /** Input tokens served from the automatic prompt cache. `null`: the model has no cache price. */
+  inputCacheHit: number | null;
+  /** Input tokens not served from the cache (the ordinary input price). */
+  inputCacheMiss: number | null;
+  /** Output tokens (reasoning tokens included). */
+  output: number | null;
+}
+
+/**
+ * Which sampling rules apply (reference §2.2).
+ * - `moonshot-v1`: temperature [0,1], default 0.
+ * - `k2`: temperature [0,1], default 0.6.
+ * - `k2-thinking`: temperature [0,1], default 1.0.
+ * - `fixed`: K2.5 and later: temperature 1.0 (thinking on) / 0.6 (off), top_p 0.95, n 1,
+ *   penalties 0; any other value is a 400.
+ */
+export type SamplingFamily = "moonshot-v1" | "k2" | "k2-thinking" | "fixed";
+
+/**
+ * How the model thinks:
+ * - `none`: no `reasoning_content`.
+ * - `always`: always reasons; `thinking` must not be sent.
+ * - `toggle`: reasons by default; `thinking: {type: "disabled"}` turns it off (K2.5/K2.6).
+ */
+export type ThinkingMode = "none" | "always" | "toggle";
+
+/** Lifecycle status shown in the catalog. */
+export type ModelStatus = "recommended" | "current" | "legacy" | "retired";
+
+/** What a model accepts and produces. */
+export interface ModelCapabilities {
+  /** Function tools (`tools`). */
+  tools: boolean;
+  /** `response_format: {type: "json_object"}`. */
+  jsonMode: boolean;
+  /** `response_format: {type: "json_schema"}` (2026, MFJS). */
+  jsonSchema: boolean;
+  /** Partial mode (assistant prefill). */
+  partial: boolean;
+  /** Images in `image_url` parts. */
+  imageInput: boolean;
+  /** Videos in `video_url` parts. */
+  videoInput: boolean;
+  /** Thinking behaviour. */
+  thinking: ThinkingMode;
+  /** Accepts `thinking.keep: "all"` (Preserved Thinking). */
+  thinkingKeep: boolean;
+  /** Accepts `tool_choice: "required"`. */
+  toolChoiceRequired: boolean;
+  /** Builtin `$web_search`. */
+  webSearch: boolean;
+  /** Automatic prefix caching (reports `cached_tokens`). */
+  automaticCaching: boolean;
+}
+
+/** One model of the catalog. */
+export interface ModelInfo {
+  /** Model id as sent in `model`. */
+  id: string;
+  /** Short human description. */
+  description: string;
+  /** Context window in tokens (prompt + output). */
+  contextWindow: number;
+  /** Prices, USD per million tokens. */
+  pricing: ModelPricing;
+  /** Capabilities. */
+  capabilities: ModelCapabilities;
+  /** Sampling rule family. */
+  sampling: SamplingFamily;
+  /** Lifecycle status. */
+  status: ModelStatus;
+  /** Default output cap the service applies when none is sent, when documented. */
+  defaultMaxTokens?: number;
+  /** Where the numbers come from. */
+  source: string;
+  /** Date (YYYY-MM-DD) the numbers were last checked against their source. */
+  asOf: string;
+  /** Caveats (conflicting sources, uncertain values). */
+  notes?: string;
+}
