@@ -2,9 +2,21 @@
  * `createKimi()`: the library's entry point. Validates options once, then composes the parts
  * (transport, models, chat, tokens, cost, files) into one small object.
  */
+import { ChatStream } from "./chat/chat-stream.ts";
+import { completeChat } from "./chat/complete-chat.ts";
+import type { ChatContext } from "./chat/prepare-request.ts";
+import type { ChatRequest, ChatResult, RequestOptions } from "./chat/types.ts";
 import { type KimiSettings, type ResolvedConfig, resolveConfig } from "./config/config.ts";
+import { type RecordableCall, UsageLedger, type UsageSnapshot } from "./cost/ledger.ts";
+import { FilesApi } from "./files/files-api.ts";
+import { resolveStateDir } from "./files/state-dir.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./http/retry-policy.ts";
 import { type DebugEvent, HttpTransport, type RetryEvent } from "./http/transport.ts";
+import type { ModelInfo } from "./models/model-info.ts";
+import { type ModelOverrides, ModelRegistry, type RefreshedModel } from "./models/registry.ts";
+import { type ContextCheck, checkContext } from "./tokens/context-check.ts";
+import { type EstimableMessage, estimatePromptTokens } from "./tokens/local-estimator.ts";
+import { countTokens, type TokenCount } from "./tokens/token-counter.ts";
 
 /** Options of {@link createKimi}: every `KIMI_*` setting plus hooks. */
 export interface KimiOptions extends KimiSettings {
@@ -20,6 +32,53 @@ export interface KimiOptions extends KimiSettings {
   headers?: Record<string, string>;
   /** Replaceable fetch. */
   fetch?: typeof fetch;
+  /**
+   * Add or override models and prices: full entries, or `{ id: partial }` merged over the
+   * catalog (a new id needs at least `contextWindow`).
+   */
+  models?: ModelOverrides;
+  /** Directory for local state (the uploaded-file registry); else KIMI_STATE_DIR, else `~/.kimi-provider`. */
+  stateDir?: string;
+}
+
+/** `kimi.models`. */
+export interface KimiModels {
+  /** Catalog entry + overrides; `undefined` for an unknown id. */
+  get(id: string): ModelInfo | undefined;
+  /** Like `get`, but throws InvalidRequestError naming the known ids. */
+  require(id: string): ModelInfo;
+  /** Every known model. */
+  list(): ModelInfo[];
+  /** Merges GET /v1/models; catalog models the account lacks become `available: false`. */
+  refresh(options?: { signal?: AbortSignal }): Promise<RefreshedModel[]>;
+}
+
+/** What to estimate or count. */
+export interface TokenQuery {
+  /** Default: the configured default model. */
+  model?: string;
+  messages: readonly EstimableMessage[];
+  tools?: readonly unknown[];
+}
+
+/** `kimi.tokens`. */
+export interface KimiTokens {
+  /** Local estimate of the prompt tokens (pure, offline). */
+  estimate(query: TokenQuery): number;
+  /** Asks the service (POST /v1/tokenizers/estimate-token-count); local estimate on failure. */
+  count(query: TokenQuery, options?: { signal?: AbortSignal }): Promise<TokenCount>;
+  /** Whether prompt + maxTokens (default: the configured max tokens) fits the model's window. */
+  checkContext(query: TokenQuery & { maxTokens?: number }): ContextCheck;
+}
+
+/** `kimi.usage`. */
+export interface KimiUsage {
+  /** Totals so far: tokens, cached tokens, cache hit rate, USD, per model. */
+  snapshot(): UsageSnapshot;
+  /** Starts over. */
+  reset(): void;
+  /** Adds a call made elsewhere (chat() and stream() record automatically). */
+  record(call: RecordableCall): void;
 }
 
 /** The client returned by {@link createKimi}. */
@@ -28,6 +87,18 @@ export interface Kimi {
   readonly config: ResolvedConfig;
   /** The transport, for advanced use (custom endpoints). */
   readonly http: HttpTransport;
+  /** One chat completion, the full answer (usage and cost included, recorded in `usage`). */
+  chat(request: ChatRequest, options?: RequestOptions): Promise<ChatResult>;
+  /** A streaming chat completion: `for await` its events, then `await stream.result`. */
+  stream(request: ChatRequest, options?: RequestOptions): ChatStream;
+  /** The models this client knows (catalog + overrides + last refresh). */
+  readonly models: KimiModels;
+  /** Token estimation, counting and the context-window check. */
+  readonly tokens: KimiTokens;
+  /** The session's running usage and cost. */
+  readonly usage: KimiUsage;
+  /** Moonshot's file API, with checks, batch upload, cleanup registry and chat-with-files. */
+  readonly files: FilesApi;
 }
 
 /** Creates a Kimi client. Throws `ConfigurationError` on invalid settings; sends nothing. */
@@ -43,5 +114,49 @@ export function createKimi(options: KimiOptions = {}): Kimi {
     debug: options.debug,
     fetch: options.fetch,
   });
-  return { config, http };
+  const registry = new ModelRegistry(options.models);
+  const ledger = new UsageLedger();
+  const context: ChatContext = { http, config, models: registry, ledger };
+  const models: KimiModels = {
+    get: (id) => registry.get(id),
+    require: (id) => registry.require(id),
+    list: () => registry.list(),
+    refresh: (refreshOptions) => registry.refresh(http, refreshOptions),
+  };
+  const tokens: KimiTokens = {
+    estimate: (query) => estimatePromptTokens(query.messages, query.tools),
+    count: (query, countOptions) =>
+      countTokens(
+        http,
+        {
+          model: query.model ?? config.defaultModel,
+          messages: query.messages,
+          ...(query.tools ? { tools: query.tools } : {}),
+        },
+        countOptions,
+      ),
+    checkContext: (query) =>
+      checkContext(
+        registry.get(query.model ?? config.defaultModel),
+        query.messages,
+        query.maxTokens ?? config.maxTokens,
+        query.tools,
+      ),
+  };
+  const usage: KimiUsage = {
+    snapshot: () => ledger.snapshot(),
+    reset: () => ledger.reset(),
+    record: (call) => ledger.record(call),
+  };
+  const chat = (request: ChatRequest, requestOptions?: RequestOptions) =>
+    completeChat(context, request, requestOptions);
+  const stream = (request: ChatRequest, requestOptions?: RequestOptions) =>
+    new ChatStream(context, request, requestOptions);
+  const files = new FilesApi({
+    http,
+    stateDir: resolveStateDir(options.stateDir, options.env),
+    chatClient: () => kimi,
+  });
+  const kimi: Kimi = { config, http, chat, stream, models, tokens, usage, files };
+  return kimi;
 }

@@ -191,7 +191,46 @@ export function errorFromResponse(bodyText: string, context: ErrorContext): Kimi
         "file_extraction_failed",
       );
     }
-    return new ServerError(`Moonshot had a server error ${said}. Retry later.`, options);
+    return new ServerError(
+      `Moonshot had a server error ${said}. Retry later.`,
+      options,
+      "server_error",
+      retryAfterFromHeader(headers.get("retry-after")),
+    );
   }
   return new InvalidRequestError(`Unexpected response ${said}.`, options);
+}
+
+/**
+ * The HTTP status an error `type` travels with (reference §5.2), for error objects that arrive
+ * without one: an `{"error":{...}}` data event inside a 200 SSE stream (reference §3.2).
+ */
+export function statusForErrorType(type: string | undefined): number {
+  switch (type) {
+    case "invalid_authentication_error":
+    case "incorrect_api_key_error":
+      return 401;
+    case "permission_denied_error":
+      return 403;
+    case "resource_not_found_error":
+      return 404;
+    case "rate_limit_reached_error":
+    case "engine_overloaded_error":
+    case "exceeded_current_quota_error":
+      return 429;
+    case "invalid_request_error":
+    case "content_filter":
+      return 400;
+    default:
+      return 500;
+  }
+}
+
+/** Maps an `{"error":{...}}` object received as an SSE data event to a typed error. */
+export function errorFromStreamEvent(
+  data: string,
+  context: Omit<ErrorContext, "status">,
+): KimiError {
+  const status = statusForErrorType(parseErrorBody(data).type);
+  return errorFromResponse(data, { ...context, status });
 }

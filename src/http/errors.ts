@@ -198,12 +198,16 @@ export class OverloadedError extends KimiError {
 
 /** 5xx from the service. Retryable. */
 export class ServerError extends KimiError {
+  /** Wait the service asked for (a `Retry-After` header on a 503), in milliseconds, if any. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
     options: KimiErrorOptions = {},
     code: KimiErrorCode = "server_error",
+    retryAfterMs?: number,
   ) {
     super(code, message, code === "server_error", options);
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -214,7 +218,10 @@ export class NetworkError extends KimiError {
   }
 }
 
-/** The request took longer than its timeout. */
+/**
+ * The request took longer than its timeout. Not retried: the same request would most likely take
+ * as long again, multiplying the wait (raise the timeout or stream instead).
+ */
 export class TimeoutError extends KimiError {
   /** The timeout that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
@@ -222,7 +229,7 @@ export class TimeoutError extends KimiError {
     super(
       "timeout",
       `The request did not complete within ${timeoutMs} ms. Raise \`timeoutMs\` (or KIMI_TIMEOUT_MS) for long answers, or stream them.`,
-      true,
+      false,
       options,
     );
     this.timeoutMs = timeoutMs;

@@ -2,7 +2,8 @@
  * When and how long to wait before retrying a failed request.
  *
  * Only failures that can succeed later are retried (rate limit, overload, 5xx, a network failure
- * before any byte of a stream arrived, a timeout). Authentication, quota, invalid requests and
+ * before any byte of a stream arrived). Timeouts are not (the same request would take as long
+ * again). Authentication, quota, invalid requests and
  * content-filter refusals never are: retrying them only burns the account's RPM (reference §5.3,
  * doc:faq on the OpenAI SDK's default retries).
  */

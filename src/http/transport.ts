@@ -79,6 +79,13 @@ export interface TransportRequest {
   model?: string | undefined;
 }
 
+/** A successful response with its body read. */
+export interface TransportResponse<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+}
+
 /** A successful response whose body is still to be read (streams). */
 export interface OpenResponse {
   response: Response;
@@ -122,23 +129,41 @@ export class HttpTransport {
 
   /** Sends a request and parses a JSON body. */
   async json<T>(request: TransportRequest): Promise<T> {
-    const text = await this.text(request);
+    return (await this.jsonResponse<T>(request)).data;
+  }
+
+  /** Sends a request and parses a JSON body, keeping the response status and headers. */
+  async jsonResponse<T>(request: TransportRequest): Promise<TransportResponse<T>> {
+    const { text, status, headers } = await this.textResponse(request);
     try {
-      return JSON.parse(text) as T;
+      return { data: JSON.parse(text) as T, status, headers };
     } catch (cause) {
       throw new MalformedResponseError(
-        `${request.method} ${request.path} returned a body that is not JSON: ${text.slice(0, 120)}`,
-        { cause },
+        `${request.method} ${request.path} returned a body that is not JSON (${text.length} bytes: ${redactText(text.slice(0, 120), [this.options.apiKey])}). Check KIMI_BASE_URL points at the Moonshot API; retry if the connection was cut.`,
+        { cause, status, requestId: headers.get("msh-request-id") ?? undefined },
       );
     }
   }
 
   /** Sends a request and returns the body as text (retries cover reading the body too). */
   async text(request: TransportRequest): Promise<string> {
+    return (await this.textResponse(request)).data;
+  }
+
+  /** Like {@link text}, keeping the response status and headers. */
+  async textResponse(
+    request: TransportRequest,
+  ): Promise<TransportResponse<string> & { text: string }> {
     return this.#withRetries(request, async () => {
       const open = await this.#send(request);
       try {
-        return await open.response.text();
+        const text = await open.response.text();
+        return {
+          data: text,
+          text,
+          status: open.response.status,
+          headers: open.response.headers,
+        };
       } catch (error) {
         throw open.translateBodyError(error);
       } finally {

@@ -84,4 +84,9 @@ export interface ModelInfo {
   asOf: string;
   /** Caveats (conflicting sources, uncertain values). */
   notes?: string;
+  /**
+   * Whether the account can use it, as last seen by `kimi.models.refresh()` (GET /v1/models);
+   * `undefined` until refreshed. Availability is account-dependent (reference §7).
+   */
+  available?: boolean;
 }

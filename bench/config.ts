@@ -1,0 +1,64 @@
+/**
+ * How much each suite does. The full run fits the issue's budget (under 5 minutes on 2 cores);
+ * `BENCH_QUICK=1` is a ~1 minute smoke run with the same shape and smaller counts.
+ */
+
+/** Counts for one latency/throughput measurement: interleaved rounds of `perRound` calls. */
+export interface RoundPlan {
+  /** Calls per client before measuring (JIT, connection pool). */
+  warmup: number;
+  /** Rounds; each round runs every client once, in rotating order, to spread drift evenly. */
+  rounds: number;
+  /** Calls per client per round. */
+  perRound: number;
+}
+
+/** Everything the suites need to know. */
+export interface BenchConfig {
+  quick: boolean;
+  /** A model without thinking, so a streamed answer is content chunks only. */
+  model: string;
+  overhead: { concurrency: number; plan: RoundPlan }[];
+  streaming: { replyTokens: number; plan: RoundPlan };
+  decode: { replyTokens: number; plan: RoundPlan };
+  memory: {
+    sequentialRequests: number;
+    sampleEvery: number;
+    concurrentStreams: number;
+    waves: number;
+    streamReplyTokens: number;
+    streamChunkDelayMs: number;
+  };
+  coldStart: { runs: number };
+  emulator: { requests: number; concurrency: number; streamReplyTokens: number; streams: number };
+}
+
+/** Builds the configuration; `quick` shrinks every count. */
+export function benchConfig(quick: boolean): BenchConfig {
+  const q = (full: number, small: number) => (quick ? small : full);
+  return {
+    quick,
+    model: "kimi-k2-turbo-preview",
+    overhead: [
+      { concurrency: 1, plan: { warmup: q(300, 100), rounds: q(6, 3), perRound: q(400, 150) } },
+      { concurrency: 64, plan: { warmup: q(1000, 300), rounds: q(6, 3), perRound: q(2000, 600) } },
+    ],
+    streaming: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },
+    decode: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },
+    memory: {
+      sequentialRequests: q(10_000, 2_000),
+      sampleEvery: q(1_000, 250),
+      concurrentStreams: q(1_000, 300),
+      waves: q(4, 3),
+      streamReplyTokens: 50,
+      streamChunkDelayMs: 2,
+    },
+    coldStart: { runs: q(10, 4) },
+    emulator: {
+      requests: q(20_000, 5_000),
+      concurrency: 64,
+      streamReplyTokens: 4000,
+      streams: q(40, 10),
+    },
+  };
+}

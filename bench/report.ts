@@ -1,0 +1,424 @@
+/**
+ * The benchmark report: the JSON shape written under bench/results/, and its rendering as
+ * Markdown tables (console and README), including the issue's goals and whether they were met.
+ * Ratios compare rows measured in the same run only.
+ */
+import type { ClientId } from "./clients/index.ts";
+import type { BenchConfig } from "./config.ts";
+import type { MachineInfo } from "./lib/machine.ts";
+import { ratio } from "./lib/stats.ts";
+import { type Cell, formatNumber, formatRatio, markdownTable } from "./lib/table.ts";
+import type { ColdStartRow } from "./suites/cold-start.ts";
+import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { SequentialMemory, StreamsMemory } from "./suites/memory.ts";
+import type { OverheadRow } from "./suites/overhead.ts";
+import type { StreamingRow } from "./suites/streaming.ts";
+
+/** A suite's result or why it failed. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Everything one `npm run bench` measured. */
+export interface BenchReport {
+  machine: MachineInfo;
+  config: BenchConfig;
+  durationSeconds: number;
+  overhead: Outcome<OverheadRow[]>[];
+  streaming: Outcome<StreamingRow[]>;
+  decode: Outcome<StreamingRow[]>;
+  memorySequential: Outcome<SequentialMemory>[];
+  memoryStreams: Outcome<StreamsMemory>[];
+  coldStart: ColdStartRow[];
+  emulator: Outcome<EmulatorThroughput>;
+}
+
+const ms = (value: number | null | undefined) => formatNumber(value, 2);
+const whole = (value: number | null | undefined) => formatNumber(value, 0);
+
+function failed(error: string): string {
+  return `FAILED: ${error}`;
+}
+
+function byId<T extends { id: ClientId }>(rows: readonly T[], id: ClientId): T | undefined {
+  return rows.find((row) => row.id === id);
+}
+
+function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
+  const rows: Cell[][] = [];
+  for (const outcome of outcomes) {
+    if (!outcome.ok) {
+      rows.push(["(suite)", "–", failed(outcome.error), "", "", "", ""]);
+      continue;
+    }
+    const raw = byId(outcome.value, "raw");
+    for (const row of outcome.value) {
+      if (row.error) {
+        rows.push([row.name, row.concurrency, failed(row.error), "", "", "", ""]);
+        continue;
+      }
+      rows.push([
+        row.name,
+        row.concurrency,
+        ms(row.medianMs),
+        ms(row.p99Ms),
+        whole(row.requestsPerSecond),
+        formatRatio(ratio(row.medianMs ?? Number.NaN, raw?.medianMs ?? Number.NaN)),
+        formatRatio(
+          ratio(row.requestsPerSecond ?? Number.NaN, raw?.requestsPerSecond ?? Number.NaN),
+        ),
+      ]);
+    }
+  }
+  return markdownTable(
+    [
+      "client",
+      "concurrency",
+      "median ms",
+      "p99 ms",
+      "req/s",
+      "median vs raw fetch",
+      "req/s vs raw fetch",
+    ],
+    rows,
+  );
+}
+
+function streamingTable(
+  live: Outcome<StreamingRow[]>,
+  decode: Outcome<StreamingRow[]>,
+  replyTokens: number,
+): string {
+  if (!live.ok) return failed(live.error);
+  const base = byId(live.value, "raw");
+  const decodeRows = decode.ok ? decode.value : [];
+  const decodeBase = byId(decodeRows, "raw");
+  const decodeOpenAI = byId(decodeRows, "openai");
+  const rows: Cell[][] = live.value.map((row) => {
+    if (row.error) return [row.name, failed(row.error), "", "", "", "", "", "", ""];
+    const replay = byId(decodeRows, row.id);
+    const replayCell = !decode.ok
+      ? failed(decode.error)
+      : replay?.error
+        ? failed(replay.error)
+        : whole(replay?.chunksPerSecond);
+    return [
+      row.name,
+      ms(row.firstTokenMedianMs),
+      ms(row.firstTokenP99Ms),
+      ms(row.totalMedianMs),
+      ms(row.totalP99Ms),
+      formatRatio(ratio(row.totalMedianMs ?? Number.NaN, base?.totalMedianMs ?? Number.NaN)),
+      replayCell,
+      formatRatio(
+        ratio(replay?.chunksPerSecond ?? Number.NaN, decodeBase?.chunksPerSecond ?? Number.NaN),
+      ),
+      formatRatio(
+        ratio(replay?.chunksPerSecond ?? Number.NaN, decodeOpenAI?.chunksPerSecond ?? Number.NaN),
+      ),
+    ];
+  });
+  return markdownTable(
+    [
+      `client (${replyTokens.toLocaleString("en-US")} chunks)`,
+      "TTFT median ms",
+      "TTFT p99 ms",
+      "total median ms",
+      "total p99 ms",
+      "total vs fetch+parser",
+      "decode chunks/s (replay)",
+      "decode vs fetch+parser",
+      "decode vs openai SDK",
+    ],
+    rows,
+  );
+}
+
+function memoryTables(report: BenchReport): string {
+  const sequential: Cell[][] = report.memorySequential.map((outcome) => {
+    if (!outcome.ok) return ["(suite)", failed(outcome.error), "", "", "", "", ""];
+    const row = outcome.value;
+    if (row.error && row.rssMiB.length === 0) {
+      return [row.name, failed(row.error), "", "", "", "", ""];
+    }
+    return [
+      row.name + (row.error ? ` (stopped: ${row.error})` : ""),
+      row.requests.toLocaleString("en-US"),
+      formatNumber(row.rssMiB[0], 1),
+      formatNumber(row.rssMiB[row.rssMiB.length - 1], 1),
+      formatNumber(row.rssGrowthAfterWarmupMiB, 1),
+      formatNumber(row.rssGrowthSecondHalfMiB, 1),
+      formatNumber(row.heapGrowthAfterWarmupMiB, 1),
+    ];
+  });
+  const streams: Cell[][] = report.memoryStreams.map((outcome) => {
+    if (!outcome.ok) return ["(suite)", failed(outcome.error), "", "", "", "", ""];
+    const row = outcome.value;
+    if (row.error && row.rssAfterWaveMiB.length === 0) {
+      return [row.name, failed(row.error), "", "", "", "", ""];
+    }
+    return [
+      row.name + (row.error ? ` (stopped: ${row.error})` : ""),
+      `${row.waves} × ${row.streams.toLocaleString("en-US")}`,
+      formatNumber(row.rssBeforeMiB, 1),
+      formatNumber(row.peakDuringMiB, 1),
+      row.rssAfterWaveMiB.map((value) => formatNumber(value, 1)).join(" → "),
+      formatNumber(row.rssGrowthAfterFirstWaveMiB, 1),
+      formatNumber(row.heapGrowthAfterFirstWaveMiB, 1),
+    ];
+  });
+  return [
+    markdownTable(
+      [
+        "client",
+        "sequential requests",
+        "RSS after warm-up MiB",
+        "RSS at end MiB",
+        "RSS growth after warm-up MiB",
+        "RSS growth, 2nd half MiB",
+        "heap growth after warm-up MiB",
+      ],
+      sequential,
+    ),
+    "",
+    markdownTable(
+      [
+        "client",
+        "concurrent streams",
+        "RSS before MiB",
+        "peak RSS MiB",
+        "RSS after each wave (settled) MiB",
+        "RSS growth wave 1→last MiB",
+        "heap growth wave 1→last MiB",
+      ],
+      streams,
+    ),
+  ].join("\n");
+}
+
+function coldStartTable(rows: readonly ColdStartRow[]): string {
+  return markdownTable(
+    ["what (fresh process each run)", "runs", "median ms", "p99 ms"],
+    rows.map((row) =>
+      row.error
+        ? [row.what, row.runs, failed(row.error), ""]
+        : [row.what, row.runs, ms(row.medianMs), ms(row.p99Ms)],
+    ),
+  );
+}
+
+function emulatorTable(outcome: Outcome<EmulatorThroughput>, report: BenchReport): string {
+  if (!outcome.ok) return failed(outcome.error);
+  const value = outcome.value;
+  const bestClientRps = Math.max(
+    0,
+    ...report.overhead.flatMap((o) =>
+      o.ok ? o.value.map((row) => row.requestsPerSecond ?? 0) : [],
+    ),
+  );
+  const bestClientChunks = Math.max(
+    0,
+    ...(report.streaming.ok ? report.streaming.value.map((row) => row.chunksPerSecond ?? 0) : []),
+  );
+  return markdownTable(
+    ["emulator (node:http keep-alive load generator)", "value", "best client in this run"],
+    [
+      [
+        `non-streamed chat, concurrency ${value.concurrency}: req/s`,
+        whole(value.requestsPerSecond),
+        whole(bestClientRps),
+      ],
+      ["non-streamed chat: median / p99 ms", `${ms(value.medianMs)} / ${ms(value.p99Ms)}`, ""],
+      [
+        `stream of ${value.streamReplyTokens.toLocaleString("en-US")} chunks: chunks/s`,
+        whole(value.streamChunksPerSecond),
+        whole(bestClientChunks),
+      ],
+    ],
+  );
+}
+
+interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+}
+
+function goals(report: BenchReport): Goal[] {
+  const list: Goal[] = [];
+  const [c1, c64] = report.overhead;
+  const cell = (value: number | null) => (value === null ? "–" : formatRatio(value));
+  const overheadGoal = (
+    outcome: Outcome<OverheadRow[]> | undefined,
+    limit: number,
+    label: string,
+  ) => {
+    if (!outcome?.ok) return list.push({ goal: label, measured: "suite failed", met: null });
+    const raw = byId(outcome.value, "raw");
+    const kimi = byId(outcome.value, "kimi");
+    const latency = ratio(kimi?.medianMs ?? Number.NaN, raw?.medianMs ?? Number.NaN);
+    const throughput = ratio(
+      raw?.requestsPerSecond ?? Number.NaN,
+      kimi?.requestsPerSecond ?? Number.NaN,
+    );
+    const worst = latency === null || throughput === null ? null : Math.max(latency, throughput);
+    list.push({
+      goal: label,
+      measured: `median ${cell(latency)}, req/s ${cell(throughput)} of raw fetch's cost`,
+      met: worst === null ? null : worst <= limit,
+    });
+  };
+  overheadGoal(c1, 1.1, "overhead within 10% of raw fetch at concurrency 1");
+  overheadGoal(c64, 1.05, "overhead within 5% of raw fetch at concurrency 64");
+
+  // Ahead of both peers on every row: lower latency / higher throughput.
+  const comparisons: { row: string; kimi: number | null; peer: number | null; lower: boolean }[] =
+    [];
+  for (const outcome of report.overhead) {
+    if (!outcome.ok) continue;
+    for (const peer of ["openai", "ai-sdk"] as const) {
+      const kimi = byId(outcome.value, "kimi");
+      const other = byId(outcome.value, peer);
+      const c = kimi?.concurrency ?? other?.concurrency;
+      comparisons.push(
+        {
+          row: `c=${c} median vs ${peer}`,
+          kimi: kimi?.medianMs ?? null,
+          peer: other?.medianMs ?? null,
+          lower: true,
+        },
+        {
+          row: `c=${c} p99 vs ${peer}`,
+          kimi: kimi?.p99Ms ?? null,
+          peer: other?.p99Ms ?? null,
+          lower: true,
+        },
+        {
+          row: `c=${c} req/s vs ${peer}`,
+          kimi: kimi?.requestsPerSecond ?? null,
+          peer: other?.requestsPerSecond ?? null,
+          lower: false,
+        },
+      );
+    }
+  }
+  for (const [label, outcome] of [
+    ["stream", report.streaming],
+    ["decode", report.decode],
+  ] as const) {
+    if (!outcome.ok) continue;
+    for (const peer of ["openai", "ai-sdk"] as const) {
+      const kimi = byId(outcome.value, "kimi");
+      const other = byId(outcome.value, peer);
+      comparisons.push(
+        {
+          row: `${label} TTFT vs ${peer}`,
+          kimi: kimi?.firstTokenMedianMs ?? null,
+          peer: other?.firstTokenMedianMs ?? null,
+          lower: true,
+        },
+        {
+          row: `${label} total vs ${peer}`,
+          kimi: kimi?.totalMedianMs ?? null,
+          peer: other?.totalMedianMs ?? null,
+          lower: true,
+        },
+      );
+    }
+  }
+  const measured = comparisons.filter((c) => c.kimi !== null && c.peer !== null);
+  const losses = measured.filter((c) =>
+    c.lower ? (c.kimi ?? 0) >= (c.peer ?? 0) : (c.kimi ?? 0) <= (c.peer ?? 0),
+  );
+  const unmeasured = comparisons.length - measured.length;
+  list.push({
+    goal: "ahead of the openai SDK and the AI SDK on every row",
+    measured:
+      measured.length === 0
+        ? "not measured (a row failed)"
+        : `${losses.length === 0 ? `ahead on all ${measured.length} comparisons` : `behind on: ${losses.map((c) => c.row).join(", ")}`}${unmeasured > 0 ? `; ${unmeasured} not measured` : ""}`,
+    met: measured.length === 0 ? null : losses.length === 0 && unmeasured === 0,
+  });
+
+  const decodeRatio = report.decode.ok
+    ? ratio(
+        byId(report.decode.value, "kimi")?.chunksPerSecond ?? Number.NaN,
+        byId(report.decode.value, "openai")?.chunksPerSecond ?? Number.NaN,
+      )
+    : null;
+  list.push({
+    goal: "stream decoding at least 2× the openai SDK's chunks/s",
+    measured: `${cell(decodeRatio)}`,
+    met: decodeRatio === null ? null : decodeRatio >= 2,
+  });
+
+  const importRow = report.coldStart[0];
+  list.push({
+    goal: "import under 50 ms",
+    measured: importRow?.medianMs == null ? "–" : `${ms(importRow.medianMs)} ms`,
+    met: importRow?.medianMs == null ? null : importRow.medianMs < 50,
+  });
+
+  const kimiSequential = report.memorySequential.find((o) => o.ok && o.value.id === "kimi");
+  const kimiStreams = report.memoryStreams.find((o) => o.ok && o.value.id === "kimi");
+  const seqGrowth = kimiSequential?.ok ? kimiSequential.value.heapGrowthAfterWarmupMiB : Number.NaN;
+  const streamGrowth = kimiStreams?.ok ? kimiStreams.value.heapGrowthAfterFirstWaveMiB : Number.NaN;
+  const seqRss = kimiSequential?.ok ? kimiSequential.value.rssGrowthAfterWarmupMiB : Number.NaN;
+  const streamRss = kimiStreams?.ok ? kimiStreams.value.rssGrowthAfterFirstWaveMiB : Number.NaN;
+  const measuredMemory = [seqGrowth, streamGrowth].every(Number.isFinite);
+  list.push({
+    goal: "no memory growth after warm-up (settled heap; RSS shown for reference)",
+    measured: `heap ${formatNumber(seqGrowth, 1)} MiB sequential / ${formatNumber(streamGrowth, 1)} MiB streams; RSS ${formatNumber(seqRss, 1)} / ${formatNumber(streamRss, 1)} MiB`,
+    // Under 1 MiB of live heap after thousands of requests is noise, not a leak.
+    met: measuredMemory ? seqGrowth < 1 && streamGrowth < 1 : null,
+  });
+  return list;
+}
+
+/** Renders the whole report as Markdown. */
+export function renderReport(report: BenchReport): string {
+  const { machine, config } = report;
+  const s = config.streaming.replyTokens;
+  const header = [
+    `Machine: ${machine.cpuModel}, ${machine.cpus} cores, ${machine.totalMemoryMiB.toLocaleString("en-US")} MiB RAM, ${machine.platform} (${machine.arch})`,
+    `Node ${machine.node}; ${machine.date}; ${config.quick ? "QUICK smoke run (BENCH_QUICK=1)" : "full run"} in ${report.durationSeconds.toFixed(0)} s`,
+    `Runs: non-streamed ${config.overhead
+      .map((o) => `c=${o.concurrency}: ${o.plan.rounds}×${o.plan.perRound} per client`)
+      .join(
+        ", ",
+      )}; streams ${config.streaming.plan.rounds}×${config.streaming.plan.perRound} of ${s.toLocaleString("en-US")} chunks per client; cold start ${config.coldStart.runs} processes each.`,
+    "Emulator and replay server run in their own processes; every suite in a fresh child process.",
+  ];
+  const goalRows = goals(report).map((goal): Cell[] => [
+    goal.goal,
+    goal.measured,
+    goal.met === null ? "not measured" : goal.met ? "yes" : "NO",
+  ]);
+  return [
+    header.join("  \n"),
+    "",
+    "### 1. Non-streamed chat: per-request overhead",
+    "",
+    overheadTable(report.overhead),
+    "",
+    "### 2. Streaming: one long answer at a time",
+    "",
+    streamingTable(report.streaming, report.decode, s),
+    "",
+    "TTFT and total: against the emulator (generation included). Decode: against a replay server that writes a recorded stream in one go, so only the client's decoding limits chunks/s.",
+    "",
+    "### 3. Memory (child process with --expose-gc, readings after a full GC)",
+    "",
+    memoryTables(report),
+    "",
+    "### 4. Cold start",
+    "",
+    coldStartTable(report.coldStart),
+    "",
+    "### 5. Emulator throughput",
+    "",
+    emulatorTable(report.emulator, report),
+    "",
+    "### Goals (reported, never enforced)",
+    "",
+    markdownTable(["goal", "measured", "met"], goalRows),
+  ].join("\n");
+}

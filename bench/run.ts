@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: measures kimi-provider against raw fetch (the floor) and its peers (the
+ * openai SDK, the AI SDK) on loopback against the emulator, prints Markdown tables of medians
+ * and same-run ratios, and writes the report as JSON (and Markdown) under bench/results/.
+ *
+ * Benchmarks are not tests: goals are reported, never enforced; a client or suite that fails is
+ * reported with its reason and the rest still runs. `BENCH_QUICK=1` does a ~1 minute smoke run.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { CLIENT_IDS } from "./clients/index.ts";
+import { benchConfig } from "./config.ts";
+import { runChild, type ServiceChild, startServiceChild } from "./lib/child.ts";
+import { machineInfo } from "./lib/machine.ts";
+import { type BenchReport, type Outcome, renderReport } from "./report.ts";
+import { coldStart } from "./suites/cold-start.ts";
+import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { MemoryInput, SequentialMemory, StreamsMemory } from "./suites/memory.ts";
+import type { OverheadRow } from "./suites/overhead.ts";
+import type { StreamingRow } from "./suites/streaming.ts";
+
+const suite = (name: string) => new URL(`./suites/${name}.ts`, import.meta.url);
+
+/** `BENCH_ONLY=overhead,streaming,decode,memory,emulator,cold` runs a subset (for iterating). */
+const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+const wanted = (suiteName: string) => only === undefined || only.includes(suiteName);
+
+async function outcome<T>(
+  suiteName: string,
+  label: string,
+  work: () => Promise<T>,
+): Promise<Outcome<T>> {
+  if (!wanted(suiteName)) return { ok: false, error: "skipped (BENCH_ONLY)" };
+  const started = performance.now();
+  process.stderr.write(`bench: ${label}…`);
+  try {
+    const value = await work();
+    process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return { ok: true, value };
+  } catch (error) {
+    process.stderr.write(" failed\n");
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: message.split("\n")[0]?.slice(0, 300) ?? "unknown error" };
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = benchConfig(process.env.BENCH_QUICK === "1");
+  const machine = machineInfo();
+  process.stderr.write(
+    `bench: ${config.quick ? "quick" : "full"} run on ${machine.cpus} cores, Node ${machine.node}\n`,
+  );
+
+  const emulator = await startServiceChild<{ baseURL: string }>(
+    new URL("./emulator-child.ts", import.meta.url),
+    { input: { seed: 1 } },
+  );
+  const baseURL = emulator.data.baseURL;
+  let replay: ServiceChild<{ baseURL: string; bytes: number }> | undefined;
+  try {
+    const overhead: Outcome<OverheadRow[]>[] = [];
+    for (const { concurrency, plan } of config.overhead) {
+      overhead.push(
+        await outcome("overhead", `non-streamed chat, concurrency ${concurrency}`, () =>
+          runChild<OverheadRow[]>(suite("overhead"), {
+            input: { baseURL, concurrency, plan },
+          }),
+        ),
+      );
+    }
+    const streaming = await outcome(
+      "streaming",
+      `streaming ${config.streaming.replyTokens} chunks`,
+      () =>
+        runChild<StreamingRow[]>(suite("streaming"), {
+          input: { baseURL, ...config.streaming },
+        }),
+    );
+    const decode = await outcome("decode", "stream decoding (replay server)", async () => {
+      replay = await startServiceChild(new URL("./replay-server.ts", import.meta.url), {
+        input: { emulatorBaseURL: baseURL, replyTokens: config.decode.replyTokens },
+      });
+      try {
+        return await runChild<StreamingRow[]>(suite("streaming"), {
+          input: { baseURL: replay.data.baseURL, ...config.decode },
+        });
+      } finally {
+        await replay.stop();
+        replay = undefined;
+      }
+    });
+
+    const memorySequential: Outcome<SequentialMemory>[] = [];
+    const memoryStreams: Outcome<StreamsMemory>[] = [];
+    const m = config.memory;
+    for (const client of CLIENT_IDS) {
+      const input: MemoryInput = {
+        mode: "sequential",
+        baseURL,
+        client,
+        requests: m.sequentialRequests,
+        sampleEvery: m.sampleEvery,
+      };
+      memorySequential.push(
+        await outcome(
+          "memory",
+          `memory, ${m.sequentialRequests} sequential requests, ${client}`,
+          () => runChild<SequentialMemory>(suite("memory"), { input, execArgv: ["--expose-gc"] }),
+        ),
+      );
+    }
+    for (const client of CLIENT_IDS) {
+      const input: MemoryInput = {
+        mode: "concurrent-streams",
+        baseURL,
+        client,
+        streams: m.concurrentStreams,
+        waves: m.waves,
+        replyTokens: m.streamReplyTokens,
+        chunkDelayMs: m.streamChunkDelayMs,
+      };
+      memoryStreams.push(
+        await outcome(
+          "memory",
+          `memory, ${m.waves}×${m.concurrentStreams} concurrent streams, ${client}`,
+          () => runChild<StreamsMemory>(suite("memory"), { input, execArgv: ["--expose-gc"] }),
+        ),
+      );
+    }
+
+    const emulatorThroughput = await outcome("emulator", "emulator throughput", () =>
+      runChild<EmulatorThroughput>(suite("emulator-throughput"), {
+        input: { baseURL, ...config.emulator },
+      }),
+    );
+    // Cold start last, with the emulator stopped: nothing else competes for the CPU.
+    await emulator.stop();
+    process.stderr.write("bench: cold start…\n");
+    const cold = wanted("cold") ? coldStart(config.coldStart.runs) : [];
+
+    const report: BenchReport = {
+      machine,
+      config,
+      durationSeconds: (performance.now() - started) / 1000,
+      overhead,
+      streaming,
+      decode,
+      memorySequential,
+      memoryStreams,
+      coldStart: cold,
+      emulator: emulatorThroughput,
+    };
+    const markdown = renderReport(report);
+    const directory = new URL("./results/", import.meta.url);
+    mkdirSync(directory, { recursive: true });
+    const stamp = machine.date.replace(/[:.]/g, "-");
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    writeFileSync(new URL(`bench-${stamp}.json`, directory), json);
+    writeFileSync(new URL("latest.json", directory), json);
+    writeFileSync(new URL("latest.md", directory), `${markdown}\n`);
+    process.stdout.write(`${markdown}\n\nWritten: bench/results/latest.json, latest.md\n`);
+  } finally {
+    await replay?.stop();
+    await emulator.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,392 @@
+/**
+ * `kimi.stream()`: a chat completion as Server-Sent Events (reference §3.2), decoded with
+ * eventsource-parser into typed {@link StreamEvent}s, with the accumulated {@link ChatResult} at
+ * the end.
+ *
+ * Correctness rules: only `data: [DONE]` completes a stream (doc:streaming); a stream that ends
+ * before it is a {@link StreamTruncatedError} carrying the partial text, never a short success;
+ * a data line that is not JSON is a {@link MalformedResponseError}; an `{"error":{...}}` data
+ * event becomes the mapped typed error; leaving the `for await` early aborts the HTTP request.
+ *
+ * Hot path: one `JSON.parse` per event, no schema validation, one event object per delta and
+ * string concatenation (V8 ropes) for accumulation.
+ */
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { parseUsage, type Usage } from "../cost/usage.ts";
+import { errorFromStreamEvent } from "../http/error-mapping.ts";
+import {
+  AbortError,
+  KimiError,
+  MalformedResponseError,
+  NetworkError,
+  StreamTruncatedError,
+} from "../http/errors.ts";
+import type { OpenResponse } from "../http/transport.ts";
+import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
+import { type ChatContext, type PreparedChat, prepareChatRequest } from "./prepare-request.ts";
+import type { ChatRequest, ChatResult, RequestOptions, StreamEvent, ToolCall } from "./types.ts";
+
+interface ToolCallState {
+  id: string;
+  type: string;
+  name: string;
+  arguments: string;
+}
+
+interface ChoiceState {
+  index: number;
+  content: string;
+  reasoning: string | null;
+  tools: ToolCallState[];
+  finishReason: string | null;
+  usage: Usage | undefined;
+}
+
+interface DeltaToolCall {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface ChunkChoice {
+  index?: number;
+  delta?: {
+    content?: string | null;
+    reasoning_content?: string | null;
+    tool_calls?: DeltaToolCall[];
+  };
+  finish_reason?: string | null;
+  usage?: unknown;
+}
+
+interface Chunk {
+  id?: string;
+  model?: string;
+  created?: number;
+  choices?: ChunkChoice[];
+  usage?: unknown;
+  error?: unknown;
+}
+
+function newChoice(index: number): ChoiceState {
+  return { index, content: "", reasoning: null, tools: [], finishReason: null, usage: undefined };
+}
+
+function toToolCall(state: ToolCallState): ToolCall {
+  return {
+    id: state.id,
+    type: state.type,
+    function: { name: state.name, arguments: state.arguments },
+  };
+}
+
+/**
+ * A streaming chat completion: iterate it with `for await` for {@link StreamEvent}s, then read
+ * {@link ChatStream.result}. Single consumer. If you never iterate, awaiting `result` consumes the
+ * stream for you.
+ */
+export class ChatStream implements AsyncIterable<StreamEvent> {
+  readonly #context: ChatContext;
+  readonly #request: ChatRequest;
+  readonly #options: RequestOptions;
+  readonly #result: Promise<ChatResult>;
+  #resolve: (result: ChatResult) => void = () => {};
+  #reject: (error: KimiError) => void = () => {};
+  #started = false;
+
+  /** Use `kimi.stream()`. Nothing is sent until the stream is iterated or `result` awaited. */
+  constructor(context: ChatContext, request: ChatRequest, options: RequestOptions = {}) {
+    this.#context = context;
+    this.#request = request;
+    this.#options = options;
+    this.#result = new Promise<ChatResult>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // The result rejects whenever the stream fails; that must not be an unhandled rejection for
+    // callers who only iterate.
+    this.#result.catch(() => {});
+  }
+
+  /**
+   * The accumulated result; rejects with the stream's error. Accessing it without iterating
+   * (in the same tick) makes the stream consume itself.
+   */
+  get result(): Promise<ChatResult> {
+    if (!this.#started) {
+      setImmediate(() => {
+        if (!this.#started) void this.#drain();
+      });
+    }
+    return this.#result;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for await (const _ of this) {
+        // Events are dropped: only the result was asked for.
+      }
+    } catch {
+      // Already delivered through `result`.
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    if (this.#started) {
+      throw new KimiError(
+        "invalid_request",
+        "This stream is already being read: a ChatStream has a single consumer. Call kimi.stream() again for another.",
+        false,
+      );
+    }
+    this.#started = true;
+    return this.#run();
+  }
+
+  async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
+    const options = this.#options;
+    let open: OpenResponse | undefined;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let settled = false;
+    let completed = false;
+    const choices: ChoiceState[] = [newChoice(0)];
+    try {
+      const prepared = prepareChatRequest(this.#request, this.#context, true);
+      open = await this.#context.http.open({
+        method: "POST",
+        path: "/chat/completions",
+        body: prepared.body,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        maxRetries: options.maxRetries,
+        headers: options.headers,
+        model: prepared.modelId,
+      });
+      const response = open.response;
+      if (!response.body) {
+        throw new MalformedResponseError("The stream response has no body. Retry the request.");
+      }
+      reader = response.body.getReader();
+      const headers = response.headers;
+      const secrets = [this.#context.config.apiKey];
+      const pending: StreamEvent[] = [];
+      let id = "";
+      let model = "";
+      let created = 0;
+      let topUsage: Usage | undefined;
+      let done = false;
+      let failure: KimiError | undefined;
+
+      const onEvent = (message: EventSourceMessage): void => {
+        if (done || failure) return;
+        const data = message.data;
+        if (data === "[DONE]") {
+          done = true;
+          return;
+        }
+        let chunk: Chunk;
+        try {
+          chunk = JSON.parse(data) as Chunk;
+        } catch (cause) {
+          failure = new MalformedResponseError(
+            `The stream sent a data line that is not JSON: ${JSON.stringify(data.slice(0, 120))}. The response is unusable; retry the request.`,
+            { cause },
+          );
+          return;
+        }
+        if (chunk.error !== undefined && chunk.error !== null) {
+          failure = errorFromStreamEvent(data, { headers, secrets, model: prepared.modelId });
+          return;
+        }
+        if (chunk.id !== undefined && id === "") {
+          id = chunk.id;
+          model = chunk.model ?? "";
+          created = chunk.created ?? 0;
+        }
+        if (chunk.usage) topUsage = parseUsage(chunk.usage) ?? topUsage;
+        const list = chunk.choices;
+        if (!list) return;
+        for (let c = 0; c < list.length; c++) {
+          const entry = list[c] as ChunkChoice;
+          const index = entry.index ?? 0;
+          let state = choices[index];
+          if (!state) {
+            state = newChoice(index);
+            choices[index] = state;
+          }
+          const emit = index === 0;
+          const delta = entry.delta;
+          if (delta) {
+            const reasoning = delta.reasoning_content;
+            if (typeof reasoning === "string") {
+              state.reasoning = state.reasoning === null ? reasoning : state.reasoning + reasoning;
+              if (emit && reasoning !== "")
+                pending.push({ type: "reasoning-delta", text: reasoning });
+            }
+            const content = delta.content;
+            if (typeof content === "string" && content !== "") {
+              state.content += content;
+              if (emit) pending.push({ type: "text-delta", text: content });
+            }
+            const calls = delta.tool_calls;
+            if (calls) {
+              for (let t = 0; t < calls.length; t++) {
+                const call = calls[t] as DeltaToolCall;
+                // Fragments are keyed by index, never by id: ids may be empty or change mid-stream
+                // on some gateways (reference §3.2); the first non-empty id is kept exactly.
+                const slot = call.index ?? t;
+                let tool = state.tools[slot];
+                if (!tool) {
+                  tool = { id: "", type: "function", name: "", arguments: "" };
+                  state.tools[slot] = tool;
+                }
+                if (call.id && tool.id === "") tool.id = call.id;
+                if (call.type) tool.type = call.type;
+                const fn = call.function;
+                const name = fn?.name;
+                if (name) tool.name += name;
+                const args = fn?.arguments ?? "";
+                tool.arguments += args;
+                if (emit) {
+                  const event: StreamEvent = {
+                    type: "tool-call-delta",
+                    index: slot,
+                    argumentsDelta: args,
+                  };
+                  if (call.id) event.id = call.id;
+                  if (name) event.name = name;
+                  pending.push(event);
+                }
+              }
+            }
+          }
+          if (entry.finish_reason) {
+            state.finishReason = entry.finish_reason;
+            if (emit) {
+              for (const tool of state.tools)
+                if (tool) pending.push({ type: "tool-call", toolCall: toToolCall(tool) });
+            }
+          }
+          if (entry.usage) state.usage = parseUsage(entry.usage) ?? state.usage;
+        }
+      };
+      const parser = createParser({ onEvent });
+      const decoder = new TextDecoder();
+
+      while (!done) {
+        let read: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          throw this.#bodyError(open, error, choices);
+        }
+        if (read.done) {
+          parser.feed(decoder.decode());
+          parser.reset({ consume: true });
+          if (failure) throw failure;
+          for (const event of pending) yield event;
+          pending.length = 0;
+          break;
+        }
+        parser.feed(decoder.decode(read.value, { stream: true }));
+        if (failure) throw failure;
+        if (pending.length > 0) {
+          for (const event of pending) yield event;
+          pending.length = 0;
+        }
+      }
+      if (!done) throw truncated(choices, undefined);
+
+      const result = this.#finish(prepared, choices, { id, model, created, topUsage, headers });
+      settled = true;
+      completed = true;
+      open.done();
+      this.#context.ledger.record(result);
+      this.#resolve(result);
+      yield {
+        type: "finish",
+        finishReason: result.finishReason,
+        usage: result.usage,
+        cost: result.cost,
+      };
+    } catch (error) {
+      const typed =
+        error instanceof KimiError
+          ? error
+          : new NetworkError(`The stream failed: ${String(error)}`, { cause: error }, false);
+      settled = true;
+      this.#reject(typed);
+      throw typed;
+    } finally {
+      if (!settled) {
+        // The consumer left the loop early: abort the request so the socket is released.
+        this.#reject(
+          new AbortError(
+            "The stream was closed before it finished (the consumer stopped reading).",
+          ),
+        );
+      }
+      if (reader) reader.cancel().catch(() => {});
+      if (open) {
+        // After an error or an early exit the server may still be sending: abort the request.
+        if (!completed) open.cancel();
+        open.done();
+      }
+    }
+  }
+
+  #bodyError(open: OpenResponse, error: unknown, choices: ChoiceState[]): KimiError {
+    if (open.signal.aborted) return open.translateBodyError(error);
+    // The connection broke after bytes flowed: never retried, never a short success.
+    return truncated(choices, error);
+  }
+
+  #finish(
+    prepared: PreparedChat,
+    choices: ChoiceState[],
+    meta: {
+      id: string;
+      model: string;
+      created: number;
+      topUsage: Usage | undefined;
+      headers: Headers;
+    },
+  ): ChatResult {
+    const received: ReceivedChoice[] = [];
+    for (const state of choices) {
+      if (!state) continue;
+      received.push({
+        index: state.index,
+        content: state.content,
+        reasoningContent: state.reasoning,
+        toolCalls: state.tools.filter(Boolean).map(toToolCall),
+        finishReason: state.finishReason ?? "stop",
+        usage: state.usage,
+      });
+    }
+    return buildChatResult(
+      {
+        id: meta.id,
+        model: meta.model,
+        created: meta.created,
+        choices: received,
+        usage: meta.topUsage,
+        requestId:
+          meta.headers.get("msh-request-id") ?? meta.headers.get("x-trace-id") ?? undefined,
+      },
+      prepared.model,
+      prepared.modelId,
+      prepared.prefix,
+    );
+  }
+}
+
+function truncated(choices: ChoiceState[], cause: unknown): StreamTruncatedError {
+  const partial = choices[0]?.content ?? "";
+  return new StreamTruncatedError(
+    `The stream ended before \`data: [DONE]\` after ${partial.length} characters of text: the answer is incomplete. Retry the request (the partial text is on \`partialContent\`).`,
+    partial,
+    cause === undefined ? {} : { cause },
+  );
+}

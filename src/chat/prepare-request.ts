@@ -1,0 +1,74 @@
+/**
+ * Turns a {@link ChatRequest} into the wire body of `POST /v1/chat/completions`, after the model
+ * policy and the context-window check (both before anything is sent).
+ */
+import type { ResolvedConfig } from "../config/config.ts";
+import type { UsageLedger } from "../cost/ledger.ts";
+import type { HttpTransport } from "../http/transport.ts";
+import type { ModelInfo } from "../models/model-info.ts";
+import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+import { estimatePromptTokens } from "../tokens/local-estimator.ts";
+import type { ChatRequest } from "./types.ts";
+
+/** What chat calls need from the client. */
+export interface ChatContext {
+  http: HttpTransport;
+  config: ResolvedConfig;
+  models: ModelRegistry;
+  ledger: UsageLedger;
+}
+
+/** A request ready to send. */
+export interface PreparedChat {
+  modelId: string;
+  /** Catalog entry, `undefined` for an unknown id. */
+  model: ModelInfo | undefined;
+  /** The JSON body. */
+  body: Record<string, unknown>;
+  /** Partial mode: the assistant prefix the answer continues (re-joined in results). */
+  prefix: string;
+  /** What the policy decided. */
+  decision: PolicyDecision;
+  /** Estimated prompt tokens. */
+  promptTokens: number;
+}
+
+/** Applies policy and builds the body. Throws InvalidRequestError / ContextOverflowError. */
+export function prepareChatRequest(
+  request: ChatRequest,
+  context: ChatContext,
+  stream: boolean,
+): PreparedChat {
+  const modelId = request.model ?? context.config.defaultModel;
+  const model = context.models.get(modelId);
+  const promptTokens = estimatePromptTokens(request.messages ?? [], request.tools);
+  const decision = applyRequestPolicy(request, {
+    modelId,
+    model,
+    defaults: { temperature: context.config.temperature, maxTokens: context.config.maxTokens },
+    promptTokens,
+  });
+  const body: Record<string, unknown> = {
+    model: modelId,
+    messages: request.messages,
+    ...decision.params,
+  };
+  if (request.stop !== undefined) body.stop = request.stop;
+  if (request.tools !== undefined && request.tools.length > 0) body.tools = request.tools;
+  if (request.responseFormat !== undefined) body.response_format = request.responseFormat;
+  if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
+  if (stream) {
+    body.stream = true;
+    // Always ask for usage: without it usage only rides on choices[0] of the finish chunk
+    // (reference §3.3); with it a usage chunk is added. The stream reader reads both.
+    body.stream_options = { include_usage: true };
+  }
+  if (request.extraBody) Object.assign(body, request.extraBody);
+  const last = request.messages[request.messages.length - 1];
+  const prefix =
+    last?.role === "assistant" && last.partial === true && typeof last.content === "string"
+      ? last.content
+      : "";
+  return { modelId, model, body, prefix, decision, promptTokens };
+}

@@ -1,0 +1,215 @@
+/**
+ * Wire and result types of chat completions (reference §2, §3).
+ *
+ * Messages, tool calls and tool definitions keep Moonshot's wire shape (snake_case) so a result's
+ * `message` can be appended to the history and sent back byte-for-byte; request options and
+ * results use camelCase.
+ */
+import type { CostBreakdown } from "../cost/pricing.ts";
+import type { Usage } from "../cost/usage.ts";
+
+/** A text part of a multi-part message content. */
+export interface TextPart {
+  type: "text";
+  text: string;
+}
+
+/** An image part: `url` is a base64 data URL or `ms://<file_id>` (reference §2.1). */
+export interface ImageUrlPart {
+  type: "image_url";
+  image_url: { url: string };
+}
+
+/** A video part: `url` is a base64 data URL or `ms://<file_id>` (reference §2.1). */
+export interface VideoUrlPart {
+  type: "video_url";
+  video_url: { url: string };
+}
+
+/** One part of an array `content`. */
+export type ContentPart = TextPart | ImageUrlPart | VideoUrlPart;
+
+/** A tool call as the service sends it; `id` is `name:idx` on Moonshot (reference §2.4). */
+export interface ToolCall {
+  id: string;
+  /** `function`, or `builtin_function` for `$web_search` on some streams; echo it unchanged. */
+  type: string;
+  function: {
+    name: string;
+    /** The arguments as a JSON string, exactly as produced by the model. */
+    arguments: string;
+  };
+}
+
+/** A `system` message. */
+export interface SystemMessage {
+  role: "system";
+  content: string | ContentPart[];
+  name?: string;
+}
+
+/** A `user` message. */
+export interface UserMessage {
+  role: "user";
+  content: string | ContentPart[];
+  name?: string;
+}
+
+/** An `assistant` message: a past answer, or (with `partial: true`, last) a prefix to continue. */
+export interface AssistantMessage {
+  role: "assistant";
+  content?: string | null;
+  /** Thinking models: must be sent back on tool-call turns (reference §2.7). */
+  reasoning_content?: string | null;
+  tool_calls?: ToolCall[];
+  name?: string;
+  /** Partial mode: the model continues this content (reference §2.6). */
+  partial?: boolean;
+}
+
+/** A `tool` message answering one tool call. */
+export interface ToolMessage {
+  role: "tool";
+  tool_call_id: string;
+  /** The function name; Moonshot's docs pass it (reference §2.4). */
+  name?: string;
+  content: string | ContentPart[];
+}
+
+/** Any chat message. */
+export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/** A function tool declaration (reference §2.4). */
+export interface FunctionToolDefinition {
+  type: "function";
+  function: {
+    name: string;
+    description?: string;
+    /** JSON Schema whose root is an object. */
+    parameters?: Record<string, unknown>;
+    strict?: boolean;
+  };
+}
+
+/** A builtin tool, e.g. `{type: "builtin_function", function: {name: "$web_search"}}` (§2.5). */
+export interface BuiltinToolDefinition {
+  type: "builtin_function";
+  function: { name: string };
+}
+
+/** A tool declaration. */
+export type ToolDefinition = FunctionToolDefinition | BuiltinToolDefinition;
+
+/** `tool_choice` (reference §2.4). */
+export type ToolChoice =
+  | "auto"
+  | "none"
+  | "required"
+  | { type: "function"; function: { name: string } };
+
+/** `response_format` (reference §2.3). */
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | {
+      type: "json_schema";
+      json_schema: {
+        name: string;
+        schema: Record<string, unknown>;
+        strict?: boolean;
+        description?: string;
+      };
+    };
+
+/** `thinking` as the wire carries it (reference §2.1, §2.7). */
+export interface ThinkingSetting {
+  type: "enabled" | "disabled";
+  keep?: "all" | null;
+}
+
+/** A chat request. Omitted fields take the configured defaults (see `createKimi`). */
+export interface ChatRequest {
+  /** Model id; default `config.defaultModel`. */
+  model?: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  topP?: number;
+  n?: number;
+  /** Output cap (reasoning included). Default: `config.maxTokens`, clamped to the window. */
+  maxTokens?: number;
+  stop?: string | string[];
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  /** `true`/`false` or the wire object; only sent to models that can toggle thinking. */
+  thinking?: boolean | ThinkingSetting;
+  /** Improves automatic prompt-cache hits (reference §2.1, §3.5). */
+  promptCacheKey?: string;
+  /** Extra body fields, sent as-is and last (they win over everything above). */
+  extraBody?: Record<string, unknown>;
+}
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Cancels the request (and a stream mid-way). */
+  signal?: AbortSignal;
+  /** Whole-request timeout in ms (stream included); default `config.timeoutMs`. */
+  timeoutMs?: number;
+  /** Retries for this call; default `config.maxRetries`. */
+  maxRetries?: number;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+/** One choice of a result (several when `n > 1`). */
+export interface ChatChoice {
+  index: number;
+  /** Answer text; in partial mode the prefix is re-joined. */
+  content: string;
+  /** Thinking text, `null` when the model did not think. */
+  reasoningContent: string | null;
+  toolCalls: ToolCall[];
+  finishReason: string;
+  /** The assistant message, ready to append to the history (keeps `reasoning_content`). */
+  message: AssistantMessage;
+}
+
+/** The full answer of a chat call. */
+export interface ChatResult {
+  id: string;
+  model: string;
+  created: number;
+  /** Answer text of choice 0; in partial mode the prefix is re-joined. */
+  content: string;
+  /** Thinking text of choice 0, `null` when the model did not think. */
+  reasoningContent: string | null;
+  toolCalls: ToolCall[];
+  finishReason: "stop" | "length" | "tool_calls" | "content_filter" | (string & {});
+  usage: Usage;
+  /** Cost from the catalog; fields are `null` when a price is unknown. */
+  cost: CostBreakdown;
+  /** Choice 0 as an assistant message, ready to append to the history. */
+  message: AssistantMessage;
+  /** Every choice (one unless `n > 1`). */
+  choices: ChatChoice[];
+  /** Number of `$web_search` calls in this answer (each is billed, reference §2.5). */
+  webSearchCalls: number;
+  /** `Msh-Request-Id` of the response, when sent. */
+  requestId: string | undefined;
+}
+
+/** Events of a chat stream, in arrival order. */
+export type StreamEvent =
+  | { type: "reasoning-delta"; text: string }
+  | { type: "text-delta"; text: string }
+  | {
+      type: "tool-call-delta";
+      index: number;
+      id?: string;
+      name?: string;
+      argumentsDelta: string;
+    }
+  | { type: "tool-call"; toolCall: ToolCall }
+  | { type: "finish"; finishReason: string; usage: Usage; cost: CostBreakdown };

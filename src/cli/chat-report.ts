@@ -1,0 +1,47 @@
+/**
+ * What `chat` reports about a finished answer: the `--json` object (a contract scripts rely on)
+ * and the one-line summary printed on stderr after a streamed answer.
+ */
+import type { ChatResult } from "../chat/types.ts";
+import { formatCount, formatPercent, formatUsd } from "./format.ts";
+
+/** The `chat --json` object (issue #5): snake_case, the service's tool calls, USD costs. */
+export interface ChatJson {
+  model: string;
+  content: string;
+  reasoning_content: string | null;
+  tool_calls: ChatResult["toolCalls"];
+  finish_reason: string;
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    cached_tokens: number;
+  };
+  cost_usd: { input: number | null; output: number | null; total: number | null };
+}
+
+/** Builds the `chat --json` object from a result. */
+export function chatJson(result: ChatResult): ChatJson {
+  return {
+    model: result.model,
+    content: result.content,
+    reasoning_content: result.reasoningContent,
+    tool_calls: result.toolCalls,
+    finish_reason: result.finishReason,
+    usage: {
+      prompt_tokens: result.usage.promptTokens,
+      completion_tokens: result.usage.completionTokens,
+      total_tokens: result.usage.totalTokens,
+      cached_tokens: result.usage.cachedTokens,
+    },
+    cost_usd: { input: result.cost.input, output: result.cost.output, total: result.cost.total },
+  };
+}
+
+/** `kimi-k2-0905-preview: 1,234 prompt tokens (56% cached) + 321 completion = 1,555 tokens, $0.000456`. */
+export function summaryLine(result: ChatResult): string {
+  const { usage } = result;
+  const share = usage.promptTokens === 0 ? 0 : usage.cachedTokens / usage.promptTokens;
+  return `${result.model}: ${formatCount(usage.promptTokens)} prompt tokens (${formatPercent(share)} cached) + ${formatCount(usage.completionTokens)} completion = ${formatCount(usage.totalTokens)} tokens, ${formatUsd(result.cost.total)}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * `kimi-provider models [--json] [--refresh]`: the model catalog as a table, optionally merged
+ * with what GET /v1/models says this key can use (availability is account-dependent, §7).
+ */
+import type { ModelCapabilities, ModelInfo } from "../../models/model-info.ts";
+import { ModelRegistry } from "../../models/registry.ts";
+import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
+import type { CliContext } from "../context.ts";
+import { EXIT } from "../exit-codes.ts";
+import { formatCount, formatPrice } from "../format.ts";
+import { openService } from "../service.ts";
+import { formatTable } from "../table.ts";
+import { printJson } from "../terminal.ts";
+
+/** Short capability tags, in table order. */
+export function capabilityTags(capabilities: ModelCapabilities): string[] {
+  const tags: string[] = [];
+  if (capabilities.tools) tags.push("tools");
+  if (capabilities.jsonMode) tags.push("json");
+  if (capabilities.jsonSchema) tags.push("schema");
+  if (capabilities.partial) tags.push("partial");
+  if (capabilities.imageInput) tags.push("image");
+  if (capabilities.videoInput) tags.push("video");
+  if (capabilities.thinking === "always") tags.push("think");
+  if (capabilities.thinking === "toggle") tags.push("think?");
+  if (capabilities.webSearch) tags.push("search");
+  if (capabilities.automaticCaching) tags.push("cache");
+  return tags;
+}
+
+/** The `--json` view of one model (snake_case like the service's own objects). */
+export function modelJson(model: ModelInfo): Record<string, unknown> {
+  return {
+    id: model.id,
+    description: model.description,
+    context_window: model.contextWindow,
+    pricing: {
+      currency: "USD",
+      unit: "per 1M tokens",
+      input_cache_hit: model.pricing.inputCacheHit,
+      input_cache_miss: model.pricing.inputCacheMiss,
+      output: model.pricing.output,
+    },
+    capabilities: model.capabilities,
+    status: model.status,
+    available: model.available ?? null,
+    source: model.source,
+    as_of: model.asOf,
+    ...(model.notes === undefined ? {} : { notes: model.notes }),
+  };
+}
+
+/** Runs `kimi-provider models`. */
+export async function run(args: readonly string[], context: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("models", args, {
+    json: { type: "boolean" },
+    refresh: { type: "boolean" },
+  });
+  rejectPositionals("models", positionals);
+  let models: ModelInfo[];
+  if (values.refresh) {
+    const session = await openService(context, { verbose: values.verbose === true });
+    try {
+      await session.kimi.models.refresh({ signal: context.signal });
+      models = session.kimi.models.list();
+    } finally {
+      await session.close();
+    }
+  } else {
+    // The catalog alone needs no client: nothing is sent, no key or emulator involved.
+    models = new ModelRegistry().list();
+  }
+  if (values.json) {
+    printJson(context.terminal, models.map(modelJson));
+    return EXIT.ok;
+  }
+  const columns = [
+    { header: "id" },
+    { header: "context", right: true },
+    { header: "hit", right: true },
+    { header: "miss", right: true },
+    { header: "output", right: true },
+    { header: "capabilities" },
+    { header: "status" },
+    ...(values.refresh ? [{ header: "available" }] : []),
+  ];
+  const rows = models.map((model) => [
+    model.id,
+    formatCount(model.contextWindow),
+    formatPrice(model.pricing.inputCacheHit),
+    formatPrice(model.pricing.inputCacheMiss),
+    formatPrice(model.pricing.output),
+    capabilityTags(model.capabilities).join(","),
+    model.status,
+    ...(values.refresh ? [model.available === false ? "no" : "yes"] : []),
+  ]);
+  context.terminal.out(formatTable(columns, rows));
+  context.terminal.out(
+    "\nPrices: USD per million tokens (input cache hit / cache miss / output); '-' = no public price.\n",
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,70 @@
+/**
+ * `kimi-provider usage [--json] [--reset]`: the totals of every `kimi-provider chat` run on this
+ * machine, from the ledger under the state directory.
+ */
+import { resolveStateDir } from "../../files/state-dir.ts";
+import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
+import type { CliContext } from "../context.ts";
+import { EXIT } from "../exit-codes.ts";
+import { formatCount, formatPercent, formatUsd } from "../format.ts";
+import { formatTable } from "../table.ts";
+import { printJson } from "../terminal.ts";
+import { emptyUsage, readUsage, usagePath, writeUsage } from "../usage-store.ts";
+
+/** Runs `kimi-provider usage`. */
+export async function run(args: readonly string[], context: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("usage", args, {
+    json: { type: "boolean" },
+    reset: { type: "boolean" },
+  });
+  rejectPositionals("usage", positionals);
+  const stateDir = resolveStateDir(undefined, context.env);
+  const { terminal } = context;
+  if (values.reset) {
+    const ledger = emptyUsage();
+    await writeUsage(stateDir, ledger);
+    if (values.json) printJson(terminal, ledger);
+    else terminal.out(`Usage totals reset (${usagePath(stateDir)}).\n`);
+    return EXIT.ok;
+  }
+  const ledger = await readUsage(stateDir);
+  if (values.json) {
+    printJson(terminal, ledger);
+    return EXIT.ok;
+  }
+  const out = terminal.out;
+  out(`Since ${ledger.since}: ${formatCount(ledger.requests)} requests\n`);
+  if (ledger.requests === 0) {
+    out("Nothing recorded yet: every `kimi-provider chat` run adds its tokens and cost here.\n");
+    return EXIT.ok;
+  }
+  out(
+    `tokens  ${formatCount(ledger.promptTokens)} prompt (${formatCount(ledger.cachedTokens)} cached, ${formatPercent(ledger.cacheHitRate)}) + ${formatCount(ledger.completionTokens)} completion\n`,
+  );
+  const unpriced =
+    ledger.unpricedRequests > 0
+      ? ` (+ ${ledger.unpricedRequests} requests with no known price)`
+      : "";
+  out(`cost    ${formatUsd(ledger.costUsd)}${unpriced}\n\n`);
+  out(
+    formatTable(
+      [
+        { header: "model" },
+        { header: "requests", right: true },
+        { header: "prompt", right: true },
+        { header: "cached", right: true },
+        { header: "completion", right: true },
+        { header: "cost", right: true },
+      ],
+      Object.entries(ledger.byModel).map(([id, totals]) => [
+        id,
+        formatCount(totals.requests),
+        formatCount(totals.promptTokens),
+        formatPercent(totals.cacheHitRate),
+        formatCount(totals.completionTokens),
+        formatUsd(totals.costUsd),
+      ]),
+    ),
+  );
+  return EXIT.ok;
+}

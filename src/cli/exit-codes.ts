@@ -1,0 +1,18 @@
+/**
+ * The CLI's exit codes, a contract scripts depend on (issue #5): keep them stable.
+ */
+
+/** Every exit code the CLI uses. */
+export const EXIT = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** The service or the network failed (HTTP error, refused key, cut stream, unreachable host). */
+  serviceFailure: 1,
+  /** Bad usage or configuration: a flag, an argument or a `KIMI_*` variable is wrong. */
+  usage: 2,
+  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; 128 + SIGINT(2) as shells report it. */
+  interrupted: 130,
+} as const;
+
+/** One of the values of {@link EXIT}. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,26 @@
+/**
+ * Number formatting for people: token counts with thousands separators, USD amounts with enough
+ * decimals to show the cost of a single short request, percentages.
+ */
+
+/** `1234567` → `1,234,567`. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/** A USD amount: `$0.001234` for small amounts, `$12.3456` otherwise; `unknown` for `null`. */
+export function formatUsd(value: number | null): string {
+  if (value === null) return "unknown";
+  if (value === 0) return "$0";
+  return `$${Math.abs(value) >= 0.01 ? value.toFixed(4) : value.toFixed(6)}`;
+}
+
+/** A share as a percentage with no decimals: `0.4567` → `46%`. */
+export function formatPercent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** A price per million tokens: `0.6` → `0.60`; `null` → `-`. */
+export function formatPrice(value: number | null): string {
+  return value === null ? "-" : value.toFixed(2);
+}

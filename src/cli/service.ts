@@ -1,0 +1,91 @@
+/**
+ * Connects a command to the service: validates the `KIMI_*` configuration, and when no
+ * KIMI_API_KEY is set starts the embedded emulator in-process and answers from it ("no key, no
+ * problem", issue #5). The emulator is imported only on that path, to keep cold start fast.
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { createKimi, type Kimi } from "../client.ts";
+import { resolveConfig } from "../config/config.ts";
+import type { RunningEmulator } from "../emulator/index.ts";
+import { resolveStateDir } from "../files/state-dir.ts";
+import type { CliContext } from "./context.ts";
+import { verboseLogger } from "./verbose-log.ts";
+
+/** The line printed on stderr when answers come from the emulator. */
+export const NO_KEY_NOTICE = "no KIMI_API_KEY: answering from the local emulator";
+
+/** Key the CLI gives its own in-process emulator (which accepts any key). */
+const EMULATOR_KEY = "sk-local-emulator";
+
+/** How a command wants the service. */
+export interface ServiceOptions {
+  /** `--verbose` given to the command. */
+  verbose: boolean;
+  /** In emulator mode, delay between streamed chunks so the text appears progressively. */
+  emulatorChunkDelayMs?: number;
+}
+
+/** A connected client, and the emulator behind it when there is no key. */
+export interface ServiceSession {
+  readonly kimi: Kimi;
+  /** Set when answers come from the in-process emulator. */
+  readonly emulator: RunningEmulator | undefined;
+  /** Strings to redact from anything printed. */
+  readonly secrets: readonly string[];
+  /** Closes the emulator, if one was started. */
+  close(): Promise<void>;
+}
+
+/** Whether the environment has an API key. */
+export function hasApiKey(env: Record<string, string | undefined>): boolean {
+  return (env.KIMI_API_KEY ?? "").trim() !== "";
+}
+
+/**
+ * Opens the service for a command. Throws `ConfigurationError` (exit 2) for an invalid `KIMI_*`
+ * variable before anything is started or sent.
+ */
+export async function openService(
+  context: CliContext,
+  options: ServiceOptions,
+): Promise<ServiceSession> {
+  const { env, terminal } = context;
+  const verbose = options.verbose || context.verbose;
+  const config = resolveConfig({}, env);
+  const secrets = config.apiKey === undefined ? [] : [config.apiKey];
+  const onRetry = (event: { attempt: number; maxRetries: number; delayMs: number }) => {
+    if (!verbose && terminal.stderrIsTTY) {
+      terminal.err(
+        terminal.dim(`retrying (${event.attempt}/${event.maxRetries}) in ${event.delayMs} ms\n`),
+      );
+    }
+  };
+  const debug = verbose ? verboseLogger(terminal, secrets) : undefined;
+
+  if (config.apiKey !== undefined) {
+    const kimi = createKimi({ env, onRetry, ...(debug ? { debug } : {}) });
+    return { kimi, emulator: undefined, secrets, close: async () => undefined };
+  }
+
+  const { startEmulator } = await import("../emulator/index.ts");
+  // Files uploaded in no-key mode live under the state directory, so `files upload` then
+  // `files list` in a later run behave like the real service.
+  const filesDir = join(resolveStateDir(undefined, env), "emulator-files");
+  await mkdir(filesDir, { recursive: true });
+  const emulator = await startEmulator({
+    filesDir,
+    ...(options.emulatorChunkDelayMs === undefined
+      ? {}
+      : { chunkDelayMs: options.emulatorChunkDelayMs }),
+  });
+  terminal.err(`${NO_KEY_NOTICE}\n`);
+  const kimi = createKimi({
+    env,
+    apiKey: EMULATOR_KEY,
+    baseURL: emulator.baseURL,
+    onRetry,
+    ...(debug ? { debug } : {}),
+  });
+  return { kimi, emulator, secrets, close: () => emulator.close() };
+}

@@ -1,0 +1,85 @@
+/**
+ * The cost of one call, from the catalog's prices (reference §3.5, §7).
+ *
+ * `prompt_tokens` includes cached tokens: cached ones are billed at the cache-hit price and the
+ * rest at the cache-miss price. Models without a cache-hit price (moonshot-v1,
+ * kimi-thinking-preview) bill every input token at the miss price. `$web_search` calls add a flat
+ * fee each (reference §2.5).
+ */
+import { WEB_SEARCH_FEE_USD } from "../models/catalog.ts";
+import type { ModelInfo } from "../models/model-info.ts";
+import type { Usage } from "./usage.ts";
+
+/** Cost of one call in USD; a field is `null` when the price it needs is unknown. */
+export interface CostBreakdown {
+  model: string;
+  /** All input: `cachedInput + uncachedInput`. */
+  input: number | null;
+  /** Cached prompt tokens (at the cache-hit price, or the miss price when there is none). */
+  cachedInput: number | null;
+  /** Prompt tokens not served from the cache. */
+  uncachedInput: number | null;
+  /** Output tokens, reasoning included. */
+  output: number | null;
+  /** `$web_search` fees. */
+  webSearch: number;
+  /** Everything; `null` if any needed price is unknown. */
+  total: number | null;
+  currency: "USD";
+}
+
+/** Extra billable items of a call. */
+export interface CostExtras {
+  /** `$web_search` tool calls in the answer. */
+  webSearchCalls?: number;
+}
+
+const PER_MILLION = 1_000_000;
+
+// Rounds away binary noise (0.1 + 0.2) so that totals read and compare as decimals.
+function money(value: number): number {
+  return Math.round(value * 1e12) / 1e12;
+}
+
+function price(tokens: number, perMillion: number | null): number | null {
+  return perMillion === null ? null : money((tokens * perMillion) / PER_MILLION);
+}
+
+/**
+ * Computes the cost of a call. `model` may be `undefined` (an id the catalog does not know):
+ * every token cost is then `null`.
+ */
+export function computeCost(
+  model: ModelInfo | undefined,
+  usage: Usage,
+  extras: CostExtras = {},
+  modelId: string = model?.id ?? "unknown",
+): CostBreakdown {
+  const webSearch = money((extras.webSearchCalls ?? 0) * WEB_SEARCH_FEE_USD);
+  const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+  const uncached = usage.promptTokens - cached;
+  const pricing = model?.pricing;
+  const missPrice = pricing?.inputCacheMiss ?? null;
+  const hitPrice = pricing ? (pricing.inputCacheHit ?? pricing.inputCacheMiss) : null;
+  const cachedInput = cached === 0 ? (pricing ? 0 : null) : price(cached, hitPrice);
+  const uncachedInput = uncached === 0 ? (pricing ? 0 : null) : price(uncached, missPrice);
+  const output =
+    usage.completionTokens === 0
+      ? pricing
+        ? 0
+        : null
+      : price(usage.completionTokens, pricing?.output ?? null);
+  const input =
+    cachedInput === null || uncachedInput === null ? null : money(cachedInput + uncachedInput);
+  const total = input === null || output === null ? null : money(input + output + webSearch);
+  return {
+    model: modelId,
+    input,
+    cachedInput,
+    uncachedInput,
+    output,
+    webSearch,
+    total,
+    currency: "USD",
+  };
+}

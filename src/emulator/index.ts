@@ -1,0 +1,14 @@
+/**
+ * The Moonshot (Kimi) API emulator: a loopback server that answers like
+ * `https://api.moonshot.ai/v1` (see docs/emulator.md).
+ */
+export type { FaultKind, FaultMatch, FaultSpec } from "./faults.ts";
+export type { FileObject } from "./file-store.ts";
+export type { RecordedRequest } from "./request-log.ts";
+export type {
+  EmulatorBalance,
+  EmulatorLimits,
+  EmulatorOptions,
+  RunningEmulator,
+} from "./server.ts";
+export { startEmulator } from "./server.ts";

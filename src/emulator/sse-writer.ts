@@ -1,0 +1,58 @@
+/**
+ * Writes an SSE response (`data: <json>\n\n` … `data: [DONE]\n\n`, reference §3.2). With no
+ * delay and no fault the whole stream goes out in one write (the hot path for benchmarks);
+ * otherwise chunk by chunk, with the inter-chunk delay, a socket cut after K chunks (no [DONE])
+ * or a malformed `data:` line after K chunks.
+ */
+import type { FaultKind } from "./faults.ts";
+import { baseHeaders, type RequestContext } from "./http-response.ts";
+
+/** The SSE terminator. */
+export const DONE_EVENT = "data: [DONE]\n\n";
+
+/** A broken event: unterminated JSON, as a proxy that mangles a frame would produce. */
+export const MALFORMED_EVENT =
+  'data: {"id":"chatcmpl-malformed","choices":[{"delta":{"content":\n\n';
+
+/** Streams `events` (each already framed as `data: …\n\n`). */
+export async function writeSse(
+  ctx: RequestContext,
+  events: readonly string[],
+  delayMs: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  const { res } = ctx;
+  if (res.destroyed) return;
+  const fault: FaultKind | undefined = ctx.fault;
+  ctx.record.status = 200;
+  res.writeHead(200, {
+    ...baseHeaders("text/event-stream; charset=utf-8"),
+    "cache-control": "no-cache",
+  });
+  const delay = fault?.kind === "slow-stream" ? fault.ms : delayMs;
+  const cutAfter = fault?.kind === "cut" ? fault.afterChunks : -1;
+  const malformedAfter = fault?.kind === "malformed" ? fault.afterChunks : -1;
+  if (delay <= 0 && cutAfter < 0 && malformedAfter < 0) {
+    res.end(events.join(""));
+    return;
+  }
+  for (let i = 0; i < events.length; i++) {
+    if (i === cutAfter) {
+      // Make sure what was written reaches the client before the reset.
+      await new Promise<void>((resolve) => res.write("", () => resolve()));
+      res.socket?.destroy();
+      return;
+    }
+    if (i === malformedAfter) res.write(MALFORMED_EVENT);
+    if (i > 0 && delay > 0) {
+      await sleep(delay);
+      if (res.destroyed) return;
+    }
+    res.write(events[i] as string);
+  }
+  if (cutAfter >= events.length) {
+    res.socket?.destroy();
+    return;
+  }
+  res.end();
+}

@@ -1,0 +1,41 @@
+/**
+ * The shared state of one running emulator, built once from the options and handed to every
+ * handler (so handlers stay free of option parsing).
+ */
+import type { ModelInfo } from "../models/model-info.ts";
+import type { FaultSchedule } from "./faults.ts";
+import type { FileStore } from "./file-store.ts";
+import type { PromptCache } from "./prompt-cache.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
+import type { LogSink, RequestRecorder } from "./request-log.ts";
+
+/** Balance in USD (reference §4.4). */
+export interface BalanceState {
+  cash: number;
+  voucher: number;
+}
+
+/** State shared by the handlers of one emulator. */
+export interface EmulatorState {
+  apiKey: string | undefined;
+  served: ReadonlyMap<string, ModelInfo>;
+  seed: number;
+  fingerprint: string;
+  chunkDelayMs: number;
+  replyTokens: number | undefined;
+  balance: BalanceState;
+  quotaExhausted: boolean;
+  cache: PromptCache;
+  limiter: RateLimiter;
+  faults: FaultSchedule;
+  files: FileStore;
+  recorder: RequestRecorder;
+  log: LogSink;
+  /** Resolves after `ms`, or at once when the emulator closes. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** `available_balance`: cash + voucher, or only the voucher when cash is negative (§4.4). */
+export function availableBalance(balance: BalanceState): number {
+  return balance.cash < 0 ? balance.voucher : balance.cash + balance.voucher;
+}

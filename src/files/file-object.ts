@@ -1,0 +1,59 @@
+/**
+ * Wire shapes of Moonshot's file API (reference §4.2) and the purposes it accepts.
+ */
+
+/**
+ * Purposes Moonshot accepts for `POST /v1/files` (reference §4.2): `file-extract` (text is
+ * extracted for chat), `image` and `video` (referenced as `ms://<id>` in vision messages),
+ * `batch` (JSONL input of a batch job).
+ */
+export const FILE_PURPOSES = ["file-extract", "image", "video", "batch"] as const;
+
+/** One of {@link FILE_PURPOSES}. */
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
+/** Whether `value` is a purpose Moonshot accepts. */
+export function isFilePurpose(value: unknown): value is FilePurpose {
+  return typeof value === "string" && (FILE_PURPOSES as readonly string[]).includes(value);
+}
+
+/** A file as `GET /v1/files/{id}` returns it (reference §4.2). */
+export interface FileObject {
+  /** 20-character xid, e.g. `cnoki7pkqq4r540f4q6g`. */
+  id: string;
+  object: "file";
+  /** Size in bytes. */
+  bytes: number;
+  /** Unix seconds. */
+  created_at: number;
+  filename: string;
+  purpose: string;
+  /** `"ok"` (older) or `"ready"` (newer) on success, `"error"` when extraction failed. */
+  status: string;
+  status_details?: string;
+}
+
+/** What `DELETE /v1/files/{id}` returns. */
+export interface FileDeleted {
+  id: string;
+  object: "file";
+  deleted: boolean;
+}
+
+/** What `GET /v1/files` returns. */
+export interface FileList {
+  object: "list";
+  data: FileObject[];
+}
+
+/** Per-file limit enforced by Moonshot: 100 MB (reference §4.2). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Per-account file count limit (reference §4.2). */
+export const MAX_FILES_PER_ACCOUNT = 1_000;
+/** Per-account total storage limit: 10 GB (reference §4.2). */
+export const MAX_TOTAL_BYTES = 10 * 1024 * 1024 * 1024;
+
+/** The `ms://<id>` reference a vision message uses for an uploaded image or video (§4.2). */
+export function msReference(id: string): string {
+  return `ms://${id}`;
+}

@@ -1,0 +1,310 @@
+/**
+ * `kimi.files`: Moonshot's file API (reference §4.2) with client-side checks, typed errors that
+ * name the fix, a local registry of what this library uploaded, batch upload, cleanup, and
+ * chat-with-files.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { AbortError, ConfigurationError, InvalidRequestError, KimiError } from "../http/errors.ts";
+import { retryDelayMs } from "../http/retry-policy.ts";
+import type { HttpTransport } from "../http/transport.ts";
+import {
+  type BatchUploadItem,
+  type BatchUploadOptions,
+  type BatchUploadResult,
+  uploadMany,
+} from "./batch-upload.ts";
+import {
+  type ChatClientLike,
+  type ChatWithFilesOptions,
+  type ChatWithFilesRequest,
+  type ChatWithFilesResult,
+  chatWithFiles,
+  type FilesChatStream,
+  streamWithFiles,
+} from "./chat-with-files.ts";
+import { type CleanupOptions, type CleanupReport, cleanupFiles } from "./cleanup.ts";
+import { type FileContent, parseFileContent } from "./file-content.ts";
+import { fileError } from "./file-errors.ts";
+import {
+  type FileDeleted,
+  type FileList,
+  type FileObject,
+  type FilePurpose,
+  msReference,
+} from "./file-object.ts";
+import { FileRegistry } from "./file-registry.ts";
+import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
+
+/** Options of {@link FilesApi.upload}. */
+export interface UploadOptions {
+  /** What the file is for: `"file-extract"` (default), `"image"`, `"video"`, `"batch"`. */
+  purpose?: FilePurpose;
+  /** Name sent to Moonshot (default: the path's base name, a `File`'s name, or `"upload"`). */
+  filename?: string;
+  /** Cancels the upload. */
+  signal?: AbortSignal;
+}
+
+/** An uploaded file, as the service described it. */
+export interface UploadedFile extends FileObject {
+  /** `ms://<id>`, to use as `image_url.url` / `video_url.url`, for `image` and `video` files. */
+  reference: string | undefined;
+  /** The path or name the caller gave. */
+  label: string;
+}
+
+/** Per-call options of the simple calls (list/get/content/delete). */
+export interface FileCallOptions {
+  signal?: AbortSignal;
+}
+
+/** Settings of {@link FilesApi}. */
+export interface FilesApiOptions {
+  /** The client's transport (base URL, key, timeouts, retries). */
+  http: HttpTransport;
+  /** Absolute state directory holding the registry. */
+  stateDir: string;
+  /** Where chat-with-files sends its chat (the client itself); resolved when first needed. */
+  chatClient?: () => ChatClientLike;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolveSleep, reject) => {
+    if (signal?.aborted) return reject(new AbortError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolveSleep();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function fileIdPath(id: string): string {
+  if (typeof id !== "string" || id.trim() === "") {
+    throw new InvalidRequestError(
+      "A file id is required (got an empty id). Use the `id` of an uploaded file.",
+    );
+  }
+  return `/files/${encodeURIComponent(id)}`;
+}
+
+/** Moonshot's file API, bound to one client. */
+export class FilesApi {
+  /** The registry of files this library uploaded and has not deleted. */
+  readonly registry: FileRegistry;
+  readonly #http: HttpTransport;
+  readonly #chatClient: (() => ChatClientLike) | undefined;
+
+  constructor(options: FilesApiOptions) {
+    this.#http = options.http;
+    this.registry = new FileRegistry(options.stateDir);
+    this.#chatClient = options.chatClient;
+  }
+
+  /** Base URL the files go to (cleanup only touches entries recorded for it). */
+  get baseURL(): string {
+    return this.#http.options.baseURL;
+  }
+
+  /**
+   * Uploads a file (`POST /v1/files`). Checks it first (exists, readable, 1 byte–100 MB, known
+   * purpose) and throws {@link FileValidationError} before sending anything. The file is recorded
+   * in the registry before the request is sent and confirmed with its id when the service
+   * answers, so a crash at any point leaves it findable by {@link FilesApi.cleanup}.
+   */
+  async upload(input: FileInput, options: UploadOptions = {}): Promise<UploadedFile> {
+    const prepared = await prepareFile(input, options.purpose ?? "file-extract", options.filename);
+    return this.uploadPrepared(prepared, options.signal);
+  }
+
+  /** Uploads an already checked file (see {@link prepareFile}). */
+  async uploadPrepared(prepared: PreparedFile, signal?: AbortSignal): Promise<UploadedFile> {
+    if (signal?.aborted)
+      throw new AbortError(`The upload of ${prepared.label} was aborted before it started.`);
+    const key = randomUUID();
+    await this.registry.add({
+      key,
+      baseURL: this.baseURL,
+      id: null,
+      filename: prepared.filename,
+      bytes: prepared.bytes,
+      purpose: prepared.purpose,
+      startedAt: new Date().toISOString(),
+      uploadedAt: null,
+      pid: process.pid,
+      host: hostname(),
+    });
+    let file: FileObject;
+    try {
+      file = await this.#postFile(prepared, signal);
+    } catch (error) {
+      // A refusal the service answered with stored nothing: forget the entry. A network failure,
+      // timeout or abort may have happened after the service stored the file, so the pending
+      // entry stays for cleanup() to reconcile against the account's file list.
+      if (error instanceof KimiError && error.status !== undefined) {
+        await this.registry.removeKeys([key]);
+      }
+      throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
+    }
+    await this.registry.confirm(key, file.id, new Date());
+    const isVision = prepared.purpose === "image" || prepared.purpose === "video";
+    return {
+      ...file,
+      reference: isVision ? msReference(file.id) : undefined,
+      label: prepared.label,
+    };
+  }
+
+  /**
+   * Sends the multipart request. Retries only failures the service answered (429/5xx): those
+   * stored nothing. A lost connection is not retried, since retrying could store a duplicate.
+   */
+  async #postFile(prepared: PreparedFile, signal: AbortSignal | undefined): Promise<FileObject> {
+    const policy = this.#http.options.retry;
+    for (let attempt = 0; ; attempt++) {
+      const form = new FormData();
+      form.append("purpose", prepared.purpose);
+      form.append("file", prepared.blob, prepared.filename);
+      try {
+        return await this.#http.json<FileObject>({
+          method: "POST",
+          path: "/files",
+          body: form,
+          signal,
+          maxRetries: 0,
+        });
+      } catch (error) {
+        const answered =
+          error instanceof KimiError && error.status !== undefined && error.retryable;
+        if (!answered || attempt >= policy.maxRetries || signal?.aborted) throw error;
+        const delayMs = retryDelayMs(attempt + 1, error, policy);
+        this.#http.options.onRetry?.({
+          attempt: attempt + 1,
+          maxRetries: policy.maxRetries,
+          delayMs,
+          error,
+          method: "POST",
+          path: "/files",
+        });
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  /** Lists every file of the account (`GET /v1/files`). */
+  async list(options: FileCallOptions = {}): Promise<FileObject[]> {
+    const body = await this.#http.json<FileList>({
+      method: "GET",
+      path: "/files",
+      signal: options.signal,
+    });
+    return Array.isArray(body.data) ? body.data : [];
+  }
+
+  /** One file's metadata (`GET /v1/files/{id}`); unknown ids throw {@link NotFoundError}. */
+  async get(id: string, options: FileCallOptions = {}): Promise<FileObject> {
+    try {
+      return await this.#http.json<FileObject>({
+        method: "GET",
+        path: fileIdPath(id),
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+    }
+  }
+
+  /**
+   * The extracted text of a `file-extract` file (`GET /v1/files/{id}/content`), parsed; `raw` is
+   * the exact string to put in a system message (§4.2).
+   */
+  async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
+    let raw: string;
+    try {
+      raw = await this.#http.text({
+        method: "GET",
+        path: `${fileIdPath(id)}/content`,
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+    }
+    return parseFileContent(raw, id);
+  }
+
+  /**
+   * Deletes a file (`DELETE /v1/files/{id}`) and drops it from the registry. An unknown id throws
+   * {@link NotFoundError} (and is dropped from the registry too: it is gone either way).
+   */
+  async delete(id: string, options: FileCallOptions = {}): Promise<FileDeleted> {
+    try {
+      const result = await this.#http.json<FileDeleted>({
+        method: "DELETE",
+        path: fileIdPath(id),
+        signal: options.signal,
+      });
+      await this.registry.removeIds(this.baseURL, [id]);
+      return result;
+    } catch (error) {
+      if (error instanceof KimiError && error.code === "not_found") {
+        await this.registry.removeIds(this.baseURL, [id]);
+      }
+      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+    }
+  }
+
+  /**
+   * Uploads many files with bounded concurrency (default 4), reporting progress per file. Never
+   * throws for a single file: the result lists what was uploaded and which files failed and why.
+   */
+  uploadMany(
+    items: readonly BatchUploadItem[],
+    options: BatchUploadOptions = {},
+  ): Promise<BatchUploadResult> {
+    return uploadMany(this, items, options);
+  }
+
+  /**
+   * Deletes the files this library uploaded to this base URL and still tracks (optionally only
+   * those older than `olderThanMs`), or with `{ all: true }` every file of the account; then
+   * lists the account again and reports what remained.
+   */
+  cleanup(options: CleanupOptions = {}): Promise<CleanupReport> {
+    return cleanupFiles(this, options);
+  }
+
+  /**
+   * Uploads `request.files`, extracts them, sends their text as system messages (one per file,
+   * in order, before the conversation), runs the chat, and deletes the files afterwards, also
+   * when the chat fails or is aborted.
+   */
+  chatWithFiles(
+    request: ChatWithFilesRequest,
+    options: ChatWithFilesOptions = {},
+  ): Promise<ChatWithFilesResult> {
+    return chatWithFiles(this, this.#requireChat(), request, options);
+  }
+
+  /** Like {@link FilesApi.chatWithFiles}, streamed: iterate the events, await `result`. */
+  streamWithFiles(
+    request: ChatWithFilesRequest,
+    options: ChatWithFilesOptions = {},
+  ): FilesChatStream {
+    return streamWithFiles(this, this.#requireChat(), request, options);
+  }
+
+  #requireChat(): ChatClientLike {
+    if (!this.#chatClient) {
+      throw new ConfigurationError(
+        "chatClient",
+        "This FilesApi has no chat client. Use kimi.files from createKimi() to chat with files.",
+      );
+    }
+    return this.#chatClient();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Long answers: when the model stops on its output cap (`finish_reason: "length"`), ask it to
+ * continue through Partial Mode (reference §2.6; recommended by Moonshot's FAQ) and join the
+ * parts. The last message is the assistant text so far with `partial: true`; the service does
+ * not repeat that prefix.
+ */
+import type { ChatMessage, ChatRequest, ChatResult, RequestOptions } from "../chat/types.ts";
+import type { Usage } from "../cost/usage.ts";
+import type { ToolsClient } from "./client-port.ts";
+
+/** Options of {@link continueOnLength}. */
+export interface ContinueOnLengthOptions {
+  /** Most continuation requests after the first answer (default 3). */
+  maxContinuations?: number;
+  signal?: AbortSignal;
+  requestOptions?: Omit<RequestOptions, "signal">;
+}
+
+/** What {@link continueOnLength} resolves with. */
+export interface LongAnswer {
+  /** Every part joined. */
+  text: string;
+  /** The text of each request, in order. */
+  parts: string[];
+  /** Continuation requests made. */
+  continuations: number;
+  /** `finish_reason` of the last part; `"length"` means the answer is still cut. */
+  finishReason: string;
+  /** Whether the answer is still cut (continuations exhausted or not possible). */
+  truncated: boolean;
+  /** Token totals over every request. */
+  usage: Usage;
+  /** USD over every request; `null` when the model has no known price. */
+  totalCostUsd: number | null;
+  /** Each raw result. */
+  results: ChatResult[];
+}
+
+/**
+ * Sends `request`; while the answer ends with `finish_reason: "length"`, continues it in partial
+ * mode, at most `maxContinuations` times. Models without partial mode, and `json_object`
+ * requests (Moonshot says not to mix the two, reference §2.6), are not continued.
+ */
+export async function continueOnLength(
+  client: ToolsClient,
+  request: ChatRequest,
+  options: ContinueOnLengthOptions = {},
+): Promise<LongAnswer> {
+  const modelId = request.model ?? client.config.defaultModel;
+  const model = client.models.get(modelId);
+  const canContinue =
+    (model === undefined || model.capabilities.partial) &&
+    request.responseFormat?.type !== "json_object";
+  const maxContinuations = options.maxContinuations ?? 3;
+  const requestOptions: RequestOptions = {
+    ...options.requestOptions,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  };
+
+  const parts: string[] = [];
+  const results: ChatResult[] = [];
+  const usage: Usage = {
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    cachedTokens: 0,
+    reasoningTokens: null,
+  };
+  let cost: number | null = 0;
+  let text = "";
+  let reasoning: string | null = null;
+  let continuations = 0;
+
+  for (;;) {
+    const messages: ChatMessage[] =
+      results.length === 0
+        ? request.messages
+        : [
+            ...request.messages,
+            {
+              role: "assistant",
+              content: text,
+              partial: true,
+              // Thinking models may need their reasoning carried back (reference §2.6, uncertain).
+              ...(reasoning !== null ? { reasoning_content: reasoning } : {}),
+            },
+          ];
+    const result = await client.chat({ ...request, model: modelId, messages }, requestOptions);
+    results.push(result);
+    // The client may already re-join the prefix; the wire answer never repeats it (§2.6).
+    const part =
+      results.length > 1 && result.content.startsWith(text)
+        ? result.content.slice(text.length)
+        : result.content;
+    parts.push(part);
+    text += part;
+    if (result.reasoningContent !== null) reasoning = (reasoning ?? "") + result.reasoningContent;
+    usage.promptTokens += result.usage.promptTokens;
+    usage.completionTokens += result.usage.completionTokens;
+    usage.totalTokens += result.usage.totalTokens;
+    usage.cachedTokens += result.usage.cachedTokens;
+    if (result.usage.reasoningTokens !== null) {
+      usage.reasoningTokens = (usage.reasoningTokens ?? 0) + result.usage.reasoningTokens;
+    }
+    cost = cost === null || result.cost.total === null ? null : cost + result.cost.total;
+
+    const cut = result.finishReason === "length";
+    // An empty prefix cannot be sent: Moonshot rejects empty content (reference §2.1).
+    const stuck = text === "" || result.toolCalls.length > 0;
+    if (!cut || !canContinue || stuck || continuations >= maxContinuations) {
+      return {
+        text,
+        parts,
+        continuations,
+        finishReason: result.finishReason,
+        truncated: cut,
+        usage,
+        totalCostUsd: cost === null ? null : Math.round(cost * 1e12) / 1e12,
+        results,
+      };
+    }
+    continuations++;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * `generateObject()`: a typed value from the model. Uses `response_format: json_schema` (MFJS)
+ * where the model supports it, else `json_object` plus the schema in the prompt (reference §2.3:
+ * json_object needs the shape described in the prompt and only yields objects). The answer is
+ * parsed and validated; on failure the problems are sent back once and the model asked to fix it.
+ */
+
+import type { z } from "zod";
+import type {
+  ChatMessage,
+  ChatRequest,
+  RequestOptions,
+  ResponseFormat,
+  ThinkingSetting,
+} from "../chat/types.ts";
+import type { Usage } from "../cost/usage.ts";
+import { InvalidRequestError } from "../http/errors.ts";
+import type { ToolsClient } from "./client-port.ts";
+import { StructuredOutputError } from "./structured-output-error.ts";
+import { assertToolName } from "./tool-name.ts";
+import {
+  compileValidator,
+  type SchemaInput,
+  type SchemaValidation,
+  toWireSchema,
+  validateWithSchema,
+} from "./tool-schema.ts";
+
+/** Options of {@link generateObject}. */
+export interface GenerateObjectOptions<T> {
+  /** Model id; default `config.defaultModel`. */
+  model?: string;
+  /** The conversation; or use `prompt`. */
+  messages?: ChatMessage[];
+  /** A single user message (appended after `messages`). */
+  prompt?: string;
+  /** The value's schema; its root must be an object (Moonshot returns only objects). */
+  schema: SchemaInput<T>;
+  /** Schema name for `json_schema` (default `"response"`; Moonshot's name pattern applies). */
+  name?: string;
+  /** What the value is, for the model. */
+  description?: string;
+  /** Force a mode; default: `json_schema` when the catalog says the model supports it. */
+  mode?: "json_schema" | "json_object";
+  /** Repairs allowed after an invalid answer (default 1; 0 disables repair). */
+  maxRepairs?: number;
+  thinking?: boolean | ThinkingSetting;
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  requestOptions?: Omit<RequestOptions, "signal">;
+}
+
+/** What {@link generateObject} resolves with. */
+export interface GenerateObjectResult<T> {
+  /** The validated value. */
+  object: T;
+  /** The raw JSON text the value was parsed from. */
+  text: string;
+  mode: "json_schema" | "json_object";
+  /** Requests made (2 when a repair was needed). */
+  attempts: number;
+  /** Token totals over every attempt. */
+  usage: Usage;
+  /** USD over every attempt; `null` when the model has no known price. */
+  totalCostUsd: number | null;
+}
+
+/**
+ * Asks the model for a value matching `schema`. Rejects with {@link StructuredOutputError}
+ * (code `structured_output_invalid`) when the answer is still invalid after the repairs.
+ */
+export async function generateObject<T>(
+  client: ToolsClient,
+  options: GenerateObjectOptions<T>,
+): Promise<GenerateObjectResult<T>> {
+  const modelId = options.model ?? client.config.defaultModel;
+  const model = client.models.get(modelId);
+  const name = options.name ?? "response";
+  assertToolName(name);
+  const schema = toWireSchema(options.schema);
+  const validator = compileValidator(options.schema);
+  const mode =
+    options.mode ?? (model?.capabilities.jsonSchema === true ? "json_schema" : "json_object");
+  if (mode === "json_object" && model !== undefined && !model.capabilities.jsonMode) {
+    throw new InvalidRequestError(
+      `Model ${modelId} supports neither json_schema nor json_object output. Pick a model whose catalog entry has capabilities.jsonMode.`,
+    );
+  }
+
+  const responseFormat: ResponseFormat =
+    mode === "json_schema"
+      ? {
+          type: "json_schema",
+          json_schema: {
+            name,
+            schema,
+            strict: true,
+            ...(options.description !== undefined ? { description: options.description } : {}),
+          },
+        }
+      : { type: "json_object" };
+  const messages: ChatMessage[] = [...(options.messages ?? [])];
+  if (mode === "json_object") {
+    messages.unshift({ role: "system", content: schemaInstruction(schema, options.description) });
+  }
+  if (options.prompt !== undefined) messages.push({ role: "user", content: options.prompt });
+  if (messages.length === 0) {
+    throw new InvalidRequestError("generateObject needs `messages` or a `prompt`.");
+  }
+
+  const usage: Usage = {
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    cachedTokens: 0,
+    reasoningTokens: null,
+  };
+  let cost: number | null = 0;
+  const maxAttempts = 1 + Math.max(0, options.maxRepairs ?? 1);
+  let lastText = "";
+  let lastProblems: string[] = [];
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const request: ChatRequest = {
+      model: modelId,
+      messages,
+      responseFormat,
+      ...(options.thinking !== undefined ? { thinking: options.thinking } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    };
+    const answer = await client.chat(request, {
+      ...options.requestOptions,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    });
+    usage.promptTokens += answer.usage.promptTokens;
+    usage.completionTokens += answer.usage.completionTokens;
+    usage.totalTokens += answer.usage.totalTokens;
+    usage.cachedTokens += answer.usage.cachedTokens;
+    if (answer.usage.reasoningTokens !== null) {
+      usage.reasoningTokens = (usage.reasoningTokens ?? 0) + answer.usage.reasoningTokens;
+    }
+    cost = cost === null || answer.cost.total === null ? null : cost + answer.cost.total;
+
+    lastText = answer.content;
+    const checked = parseAndValidate(validator, answer.content);
+    if (checked.success) {
+      return {
+        object: checked.value,
+        text: answer.content,
+        mode,
+        attempts: attempt,
+        usage,
+        totalCostUsd: cost === null ? null : Math.round(cost * 1e12) / 1e12,
+      };
+    }
+    lastProblems = checked.problems;
+    messages.push(
+      { role: "assistant", content: answer.content === "" ? " " : answer.content },
+      { role: "user", content: repairInstruction(checked.problems) },
+    );
+  }
+  throw new StructuredOutputError(
+    `The model's answer does not match the schema after ${maxAttempts} attempt(s): ${lastProblems.join("; ")}. Simplify the schema, describe the fields in the prompt, or raise maxRepairs.`,
+    { text: lastText, problems: lastProblems, attempts: maxAttempts },
+  );
+}
+
+/** Parses the model's text as JSON (tolerating a Markdown code fence) and validates it. */
+export function parseAndValidate<T>(validator: z.ZodType<T>, text: string): SchemaValidation<T> {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text);
+  const json = fenced?.[1] ?? text;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { success: false, problems: [`not valid JSON: ${(error as Error).message}`] };
+  }
+  return validateWithSchema(validator, value);
+}
+
+function schemaInstruction(
+  schema: Record<string, unknown>,
+  description: string | undefined,
+): string {
+  const what = description === undefined ? "" : ` It describes: ${description}.`;
+  return `Reply with one JSON object only, no prose and no code fence, that matches this JSON Schema:${what}\n${JSON.stringify(schema)}`;
+}
+
+function repairInstruction(problems: readonly string[]): string {
+  return `Your previous reply is not valid: ${problems.join("; ")}. Reply again with only the corrected JSON object.`;
+}

@@ -1,0 +1,253 @@
+/**
+ * `runTools()`: the multi-step tool loop. Each step streams one request, executes the tool calls
+ * the model asked for (in parallel, bounded), appends the assistant and tool messages exactly as
+ * Kimi requires (reference §2.4, §2.5, §2.7), and repeats until the model answers, `maxSteps` is
+ * reached, or the budget is spent.
+ */
+import type { ChatMessage, ChatRequest, ThinkingSetting, ToolDefinition } from "../chat/types.ts";
+import { webSearchTool } from "../chat/web-search.ts";
+import type { Usage } from "../cost/usage.ts";
+import { AbortError, InvalidRequestError } from "../http/errors.ts";
+import type { ModelInfo } from "../models/model-info.ts";
+import type { ToolsClient } from "./client-port.ts";
+import { mapWithConcurrency } from "./concurrency.ts";
+import type { KimiTool } from "./define-tool.ts";
+import { EventChannel } from "./event-channel.ts";
+import { fillMissingReasoning, thinkingEnabled } from "./thinking-history.ts";
+import { budgetReached, ToolBudgetExceededError } from "./tool-budget.ts";
+import { executeToolCall } from "./tool-execution.ts";
+import type {
+  RunToolsOptions,
+  ToolLoopEvent,
+  ToolLoopStep,
+  ToolLoopStopReason,
+  ToolResultRecord,
+  ToolRunResult,
+} from "./tool-loop-types.ts";
+import { assistantMessageFor } from "./tool-messages.ts";
+
+/** A running tool loop: iterate its events, or just await its result. */
+export interface ToolRun extends AsyncIterable<ToolLoopEvent> {
+  /** Resolves when the run ends; rejects with `AbortError`, `ToolBudgetExceededError` or a request error. */
+  readonly result: Promise<ToolRunResult>;
+}
+
+const DEFAULT_MAX_STEPS = 10;
+const DEFAULT_CONCURRENCY = 4;
+
+/**
+ * Starts a tool loop. The loop begins at once; events are buffered, so awaiting
+ * `run.result` without iterating is fine.
+ *
+ * @example
+ * const run = runTools(kimi, { messages: [{ role: "user", content: "Weather in Paris?" }], tools: [weather] });
+ * for await (const event of run) if (event.type === "text-delta") process.stdout.write(event.text);
+ * const { text, totalCostUsd } = await run.result;
+ */
+export function runTools(client: ToolsClient, options: RunToolsOptions): ToolRun {
+  const channel = new EventChannel<ToolLoopEvent>();
+  const result = loop(client, options, channel);
+  // Iteration ends with the run: normally, or by throwing the run's error. A caller may also
+  // only iterate; the result's rejection is then observed here so it cannot crash the process.
+  result.then(
+    () => channel.close(),
+    (error: unknown) => channel.close({ value: error }),
+  );
+  return {
+    result,
+    [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
+  };
+}
+
+async function loop(
+  client: ToolsClient,
+  options: RunToolsOptions,
+  channel: EventChannel<ToolLoopEvent>,
+): Promise<ToolRunResult> {
+  const modelId = options.model ?? client.config.defaultModel;
+  const model = client.models.get(modelId);
+  const tools = toolMap(options.tools ?? []);
+  const thinking = thinkingFor(model, options);
+  const declarations: ToolDefinition[] = [...tools.values()].map((tool) => tool.declaration);
+  if (options.webSearch === true) declarations.push(webSearchTool());
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const signal = options.signal ?? new AbortController().signal;
+
+  const input = [...options.messages];
+  const appended: ChatMessage[] = [];
+  const steps: ToolLoopStep[] = [];
+  const usage: Usage = {
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    cachedTokens: 0,
+    reasoningTokens: null,
+  };
+  let costUsd: number | null = 0;
+  let webSearchCalls = 0;
+
+  const finish = (stopReason: ToolLoopStopReason): ToolRunResult => {
+    const last = steps.at(-1);
+    return {
+      text: last?.text ?? "",
+      reasoning: last?.reasoning ?? null,
+      stopReason,
+      finishReason: last?.finishReason ?? "",
+      messages: [...input, ...appended],
+      newMessages: [...appended],
+      steps: [...steps],
+      usage: { ...usage },
+      totalCostUsd: costUsd,
+      webSearchCalls,
+    };
+  };
+
+  for (let step = 1; ; step++) {
+    throwIfAborted(signal);
+    if (step > maxSteps) return emitFinish(channel, finish("max-steps"));
+    const overBudget = budgetReached(options.budget, { tokens: usage.totalTokens, costUsd });
+    if (overBudget !== undefined) {
+      const partial = finish("budget");
+      if (options.onBudgetExceeded === "stop") return emitFinish(channel, partial);
+      throw new ToolBudgetExceededError(
+        `${overBudget} The run stopped before step ${step}; raise the budget or pass onBudgetExceeded: "stop" to get the partial result without an error.`,
+        partial,
+      );
+    }
+
+    channel.push({ type: "step-start", step });
+    const history = [...input, ...appended];
+    const request: ChatRequest = {
+      model: modelId,
+      // A history written by a non-thinking model lacks reasoning_content; a thinking model
+      // rejects it with a 400 (reference §2.7), so placeholders are filled in on the wire only.
+      messages: thinkingEnabled(model, thinking) ? fillMissingReasoning(history) : history,
+      ...(declarations.length > 0 ? { tools: declarations } : {}),
+      ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
+      ...(thinking !== undefined ? { thinking } : {}),
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      ...(options.promptCacheKey !== undefined ? { promptCacheKey: options.promptCacheKey } : {}),
+      ...(options.extraBody !== undefined ? { extraBody: options.extraBody } : {}),
+    };
+    const stream = client.stream(request, { ...options.requestOptions, signal });
+    for await (const event of stream) {
+      if (event.type === "text-delta" || event.type === "reasoning-delta") {
+        channel.push({ type: event.type, step, text: event.text });
+      } else if (event.type === "tool-call") {
+        channel.push({ type: "tool-call", step, toolCall: event.toolCall });
+      }
+    }
+    const answer = await stream.result;
+
+    addUsage(usage, answer.usage);
+    costUsd =
+      costUsd === null || answer.cost.total === null ? null : round(costUsd + answer.cost.total);
+    webSearchCalls += answer.webSearchCalls;
+    appended.push(assistantMessageFor(answer));
+    channel.push({
+      type: "step-finish",
+      step,
+      finishReason: answer.finishReason,
+      usage: answer.usage,
+      cost: answer.cost,
+    });
+
+    const record: ToolLoopStep = {
+      step,
+      finishReason: answer.finishReason,
+      text: answer.content,
+      reasoning: answer.reasoningContent,
+      toolCalls: answer.toolCalls,
+      toolResults: [],
+      usage: answer.usage,
+      cost: answer.cost,
+    };
+    steps.push(record);
+
+    if (answer.toolCalls.length === 0) {
+      return emitFinish(channel, finish(answer.finishReason === "length" ? "length" : "answered"));
+    }
+
+    const outcomes = await mapWithConcurrency(answer.toolCalls, concurrency, (toolCall) =>
+      executeToolCall(toolCall, tools, { toolCallId: toolCall.id, signal, step }),
+    );
+    throwIfAborted(signal);
+    // One tool message per call id, in the order the calls were made (reference §2.4).
+    for (const outcome of outcomes) {
+      const toolResult: ToolResultRecord = {
+        toolCall: outcome.toolCall,
+        status: outcome.status,
+        isError: outcome.isError,
+        content: typeof outcome.message.content === "string" ? outcome.message.content : "",
+        ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+      };
+      record.toolResults.push(toolResult);
+      appended.push(outcome.message);
+      channel.push({ type: "tool-result", step, ...toolResult });
+    }
+  }
+}
+
+function emitFinish(channel: EventChannel<ToolLoopEvent>, result: ToolRunResult): ToolRunResult {
+  channel.push({ type: "finish", result });
+  return result;
+}
+
+function toolMap(tools: readonly KimiTool[]): Map<string, KimiTool> {
+  const map = new Map<string, KimiTool>();
+  for (const tool of tools) {
+    // Moonshot rejects duplicate function names in one request (reference §2.4).
+    if (map.has(tool.name)) {
+      throw new InvalidRequestError(
+        `Two tools are named "${tool.name}"; Moonshot rejects duplicate function names. Rename one.`,
+      );
+    }
+    map.set(tool.name, tool);
+  }
+  return map;
+}
+
+/**
+ * The `thinking` setting to send. `$web_search` does not work with thinking on (reference §2.5),
+ * so a model that can toggle thinking gets it turned off when web search is on and the caller
+ * did not ask for thinking; asking for both is refused before anything is sent.
+ */
+function thinkingFor(
+  model: ModelInfo | undefined,
+  options: RunToolsOptions,
+): boolean | ThinkingSetting | undefined {
+  if (options.webSearch !== true) return options.thinking;
+  if (model !== undefined && !model.capabilities.webSearch) {
+    throw new InvalidRequestError(
+      `Model ${model.id} does not support $web_search. Pick a model whose catalog entry has capabilities.webSearch, or drop webSearch.`,
+    );
+  }
+  if (model === undefined || model.capabilities.thinking !== "toggle") return options.thinking;
+  if (thinkingEnabled(model, options.thinking) && options.thinking !== undefined) {
+    throw new InvalidRequestError(
+      `$web_search is incompatible with thinking on ${model.id} (reference: Moonshot's K2.5 guide). Drop \`thinking\` or web search.`,
+    );
+  }
+  return typeof options.thinking === "object" ? options.thinking : false;
+}
+
+function addUsage(total: Usage, step: Usage): void {
+  total.promptTokens += step.promptTokens;
+  total.completionTokens += step.completionTokens;
+  total.totalTokens += step.totalTokens;
+  total.cachedTokens += step.cachedTokens;
+  if (step.reasoningTokens !== null) {
+    total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AbortError("The tool run was aborted by the caller.");
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e12) / 1e12;
+}
