@@ -69,12 +69,9 @@ export class RateLimiter {
       let current = 0;
       for (const event of this.#tokenEvents) current += event.tokens;
       if (current + tokens > tpm) {
-        // The live TPM message carries no wait time (§5.2); we append one so clients that
-        // parse "please try again after N seconds" can back off (see docs/emulator.md).
-        const oldest = this.#tokenEvents[0]?.at ?? now;
-        const wait = Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));
+        // The live TPM message carries no wait time (§5.2): clients must fall back to backoff.
         throw rateLimited(
-          `Your account ${ACCOUNT_LABEL} request reached organization TPM rate limit, current:${current + tokens}, limit:${tpm}, please try again after ${wait} seconds`,
+          `Your account ${ACCOUNT_LABEL} request reached organization TPM rate limit, current:${current + tokens}, limit:${tpm}`,
         );
       }
       this.#tokenEvents.push({ at: now, tokens });

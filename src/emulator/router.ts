@@ -66,7 +66,9 @@ async function dispatch(
 }
 
 function authorized(req: IncomingMessage, apiKey: string | undefined): boolean {
-  if (apiKey === undefined) return true;
+  // Like the service, a request without a bearer token is refused (§1.2); without a configured
+  // key any token is accepted.
+  if (apiKey === undefined) return /^Bearer \S+/.test(req.headers.authorization ?? "");
   return req.headers.authorization === `Bearer ${apiKey}`;
 }
 

@@ -241,7 +241,9 @@ describe("chat request validation", () => {
     try {
       const res = await chat(only, { model: "kimi-k2-0905-preview", messages: [user("hi")] });
       assert.equal(res.status, 404);
-      const list = await fetch(`${only.baseURL}/models`).then((r) => r.json() as Promise<Wire>);
+      const list = await fetch(`${only.baseURL}/models`, {
+        headers: { authorization: "Bearer sk-test" },
+      }).then((r) => r.json() as Promise<Wire>);
       assert.deepEqual(
         list.data.map((model: { id: string }) => model.id),
         ["kimi-k2.6"],

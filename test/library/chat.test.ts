@@ -56,9 +56,17 @@ describe("kimi.chat() against the emulator", () => {
     assert.equal(result.finishReason, "stop");
     assert.equal(result.reasoningContent, null);
     assert.equal(result.usage.promptTokens, estimatePromptTokens(messages));
-    assert.equal(result.usage.totalTokens, result.usage.promptTokens + result.usage.completionTokens);
+    assert.equal(
+      result.usage.totalTokens,
+      result.usage.promptTokens + result.usage.completionTokens,
+    );
     const expected =
-      Math.round(((result.usage.promptTokens - result.usage.cachedTokens) * 0.6 + result.usage.cachedTokens * 0.15 + result.usage.completionTokens * 2.5) * 1e6) / 1e12;
+      Math.round(
+        ((result.usage.promptTokens - result.usage.cachedTokens) * 0.6 +
+          result.usage.cachedTokens * 0.15 +
+          result.usage.completionTokens * 2.5) *
+          1e6,
+      ) / 1e12;
     assert.equal(result.cost.total, expected);
     assert.deepEqual(result.message, { role: "assistant", content: result.content });
     assert.match(result.requestId ?? "", /^[0-9a-f-]{36}$/);
@@ -71,13 +79,21 @@ describe("kimi.chat() against the emulator", () => {
 
   it("a repeated long prompt hits the cache: cached tokens billed at the hit price, hit rate tracked", async () => {
     kimi.usage.reset();
-    const system = { role: "system" as const, content: "You are a careful assistant. ".repeat(120) };
+    const system = {
+      role: "system" as const,
+      content: "You are a careful assistant. ".repeat(120),
+    };
     await kimi.chat({ messages: [system, { role: "user", content: "First question" }] });
-    const second = await kimi.chat({ messages: [system, { role: "user", content: "Second question" }] });
+    const second = await kimi.chat({
+      messages: [system, { role: "user", content: "Second question" }],
+    });
     assert.ok(second.usage.cachedTokens > 0, "expected a cache hit");
     const { promptTokens, cachedTokens, completionTokens } = second.usage;
     assert.equal(second.cost.cachedInput, Math.round(cachedTokens * 0.15 * 1e6) / 1e12);
-    assert.equal(second.cost.uncachedInput, Math.round((promptTokens - cachedTokens) * 0.6 * 1e6) / 1e12);
+    assert.equal(
+      second.cost.uncachedInput,
+      Math.round((promptTokens - cachedTokens) * 0.6 * 1e6) / 1e12,
+    );
     assert.equal(second.cost.output, Math.round(completionTokens * 2.5 * 1e6) / 1e12);
     const snapshot = kimi.usage.snapshot();
     assert.equal(snapshot.cachedTokens, cachedTokens);
@@ -85,7 +101,10 @@ describe("kimi.chat() against the emulator", () => {
   });
 
   it("thinking model: reasoning kept apart; no default temperature sent (fixed sampling)", async () => {
-    const result = await kimi.chat({ model: "kimi-k2.6", messages: [{ role: "user", content: "Why is the sky blue?" }] });
+    const result = await kimi.chat({
+      model: "kimi-k2.6",
+      messages: [{ role: "user", content: "Why is the sky blue?" }],
+    });
     const body = lastBody();
     assert.equal(body.temperature, undefined);
     assert.equal(body.top_p, undefined);
@@ -98,7 +117,11 @@ describe("kimi.chat() against the emulator", () => {
   });
 
   it("thinking: false on a toggle model is sent and allows the 0.6 temperature", async () => {
-    const result = await kimi.chat({ model: "kimi-k2.6", thinking: false, messages: [{ role: "user", content: "Hi" }] });
+    const result = await kimi.chat({
+      model: "kimi-k2.6",
+      thinking: false,
+      messages: [{ role: "user", content: "Hi" }],
+    });
     assert.deepEqual(lastBody().thinking, { type: "disabled" });
     assert.equal(result.reasoningContent, null);
   });
@@ -122,7 +145,12 @@ describe("kimi.chat() against the emulator", () => {
       messages: [
         { role: "user", content: "Use get_weather for Paris" },
         result.message,
-        { role: "tool", tool_call_id: call.id, name: call.function.name, content: '{"temp":"21C"}' },
+        {
+          role: "tool",
+          tool_call_id: call.id,
+          name: call.function.name,
+          content: '{"temp":"21C"}',
+        },
       ],
       tools: [weatherTool],
     });
@@ -131,16 +159,26 @@ describe("kimi.chat() against the emulator", () => {
   });
 
   it("parseToolArguments: malformed JSON and schema mismatch are ToolArgumentsError", () => {
-    const bad = { id: "get_weather:0", type: "function", function: { name: "get_weather", arguments: '{"city":' } };
-    assert.throws(() => parseToolArguments(bad), (error: unknown) => {
-      assert.ok(error instanceof ToolArgumentsError);
-      assert.equal(error.code, "invalid_tool_arguments");
-      assert.equal(error.toolName, "get_weather");
-      assert.equal(error.rawArguments, '{"city":');
-      return true;
-    });
+    const bad = {
+      id: "get_weather:0",
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":' },
+    };
+    assert.throws(
+      () => parseToolArguments(bad),
+      (error: unknown) => {
+        assert.ok(error instanceof ToolArgumentsError);
+        assert.equal(error.code, "invalid_tool_arguments");
+        assert.equal(error.toolName, "get_weather");
+        assert.equal(error.rawArguments, '{"city":');
+        return true;
+      },
+    );
     const wrong = { ...bad, function: { name: "get_weather", arguments: '{"city":3}' } };
-    assert.throws(() => parseToolArguments(wrong, weatherTool.function.parameters), ToolArgumentsError);
+    assert.throws(
+      () => parseToolArguments(wrong, weatherTool.function.parameters),
+      ToolArgumentsError,
+    );
     assert.deepEqual(parseToolArguments({ ...bad, function: { name: "x", arguments: "" } }), {});
   });
 
@@ -153,7 +191,11 @@ describe("kimi.chat() against the emulator", () => {
     });
     assert.ok(result.content.startsWith("Once upon a time"));
     assert.ok(result.content.length > "Once upon a time".length);
-    assert.deepEqual((lastBody().messages as unknown[])[1], { role: "assistant", content: "Once upon a time", partial: true });
+    assert.deepEqual((lastBody().messages as unknown[])[1], {
+      role: "assistant",
+      content: "Once upon a time",
+      partial: true,
+    });
   });
 
   it("response_format json_object and json_schema, prompt_cache_key are sent", async () => {
@@ -165,7 +207,11 @@ describe("kimi.chat() against the emulator", () => {
     assert.deepEqual(lastBody().response_format, { type: "json_object" });
     assert.equal(lastBody().prompt_cache_key, "session-42");
     assert.equal(typeof JSON.parse(object.content), "object");
-    const schema = { type: "object", properties: { name: { type: "string" }, age: { type: "integer" } }, required: ["name", "age"] };
+    const schema = {
+      type: "object",
+      properties: { name: { type: "string" }, age: { type: "integer" } },
+      required: ["name", "age"],
+    };
     const structured = await kimi.chat({
       messages: [{ role: "user", content: "A person" }],
       responseFormat: { type: "json_schema", json_schema: { name: "person", schema } },
@@ -177,7 +223,9 @@ describe("kimi.chat() against the emulator", () => {
 
   it("$web_search round trip: echo helper, calls counted and billed", async () => {
     kimi.usage.reset();
-    const messages = [{ role: "user" as const, content: "Search the web for the latest Kimi model" }];
+    const messages = [
+      { role: "user" as const, content: "Search the web for the latest Kimi model" },
+    ];
     const first = await kimi.chat({ messages, tools: [webSearchTool()] });
     assert.equal(first.finishReason, "tool_calls");
     assert.equal(first.webSearchCalls, 1);
@@ -185,11 +233,23 @@ describe("kimi.chat() against the emulator", () => {
     const echoes = answerWebSearchCalls(first.toolCalls);
     const call = first.toolCalls[0];
     assert.ok(call);
-    assert.deepEqual(echoes, [{ role: "tool", tool_call_id: call.id, name: "$web_search", content: call.function.arguments }]);
-    const second = await kimi.chat({ messages: [...messages, first.message, ...echoes], tools: [webSearchTool()] });
+    assert.deepEqual(echoes, [
+      {
+        role: "tool",
+        tool_call_id: call.id,
+        name: "$web_search",
+        content: call.function.arguments,
+      },
+    ]);
+    const second = await kimi.chat({
+      messages: [...messages, first.message, ...echoes],
+      tools: [webSearchTool()],
+    });
     assert.equal(second.finishReason, "stop");
     assert.equal(second.webSearchCalls, 0);
-    const searchTokens = (JSON.parse(call.function.arguments) as { usage: { total_tokens: number } }).usage.total_tokens;
+    const searchTokens = (
+      JSON.parse(call.function.arguments) as { usage: { total_tokens: number } }
+    ).usage.total_tokens;
     assert.ok(second.usage.promptTokens > searchTokens);
     assert.equal(kimi.usage.snapshot().webSearchCalls, 1);
   });
@@ -198,7 +258,10 @@ describe("kimi.chat() against the emulator", () => {
 describe("kimi.stream() against the emulator", () => {
   it("streams text and finishes with usage read from the stream", async () => {
     kimi.usage.reset();
-    const stream = kimi.stream({ messages: [{ role: "user", content: "Tell me a short fact" }] }, { headers: { "x-emulator-reply-tokens": "12" } });
+    const stream = kimi.stream(
+      { messages: [{ role: "user", content: "Tell me a short fact" }] },
+      { headers: { "x-emulator-reply-tokens": "12" } },
+    );
     let text = "";
     let finish: { usage: { completionTokens: number } } | undefined;
     for await (const event of stream) {
@@ -214,7 +277,10 @@ describe("kimi.stream() against the emulator", () => {
   });
 
   it("thinking stream: every reasoning delta comes before the first text delta", async () => {
-    const stream = kimi.stream({ model: "kimi-k2.6", messages: [{ role: "user", content: "Think, then answer" }] });
+    const stream = kimi.stream({
+      model: "kimi-k2.6",
+      messages: [{ role: "user", content: "Think, then answer" }],
+    });
     const kinds: string[] = [];
     for await (const event of stream) kinds.push(event.type);
     const firstText = kinds.indexOf("text-delta");
@@ -226,7 +292,10 @@ describe("kimi.stream() against the emulator", () => {
 
   it("emulator cut fault: StreamTruncatedError, not retried", async () => {
     const before = emu.requests.length;
-    const stream = kimi.stream({ messages: [{ role: "user", content: "Hello there" }] }, { headers: { "x-emulator-fault": "cut after=2", "x-emulator-reply-tokens": "8" } });
+    const stream = kimi.stream(
+      { messages: [{ role: "user", content: "Hello there" }] },
+      { headers: { "x-emulator-fault": "cut after=2", "x-emulator-reply-tokens": "8" } },
+    );
     await assert.rejects(stream.result, { code: "stream_truncated" });
     assert.equal(emu.requests.length - before, 1);
   });

@@ -32,7 +32,13 @@ describe("configuration", () => {
   });
 
   it("reads KIMI_* and lets options win", () => {
-    const env = { KIMI_API_KEY: "sk-env", KIMI_BASE_URL: "https://api.moonshot.cn/v1/", KIMI_DEFAULT_MODEL: "kimi-k2.6", KIMI_TEMPERATURE: "0.2", KIMI_MAX_TOKENS: "4096" };
+    const env = {
+      KIMI_API_KEY: "sk-env",
+      KIMI_BASE_URL: "https://api.moonshot.cn/v1/",
+      KIMI_DEFAULT_MODEL: "kimi-k2.6",
+      KIMI_TEMPERATURE: "0.2",
+      KIMI_MAX_TOKENS: "4096",
+    };
     const fromEnv = resolveConfig({}, env);
     assert.equal(fromEnv.baseURL, "https://api.moonshot.cn/v1");
     assert.equal(fromEnv.defaultModel, "kimi-k2.6");
@@ -45,28 +51,58 @@ describe("configuration", () => {
   });
 
   it("invalid values name the variable, the value and the fix", () => {
-    configError(() => resolveConfig({}, { KIMI_TEMPERATURE: "1.5" }), "KIMI_TEMPERATURE", /KIMI_TEMPERATURE="1.5".*from 0 to 1/);
+    configError(
+      () => resolveConfig({}, { KIMI_TEMPERATURE: "1.5" }),
+      "KIMI_TEMPERATURE",
+      /KIMI_TEMPERATURE="1.5".*from 0 to 1/,
+    );
     configError(() => resolveConfig({}, { KIMI_TEMPERATURE: "-0.1" }), "KIMI_TEMPERATURE", /-0.1/);
-    configError(() => resolveConfig({}, { KIMI_MAX_TOKENS: "lots" }), "KIMI_MAX_TOKENS", /KIMI_MAX_TOKENS="lots".*positive whole number.*32768/);
-    configError(() => resolveConfig({}, { KIMI_BASE_URL: "api.moonshot.ai" }), "KIMI_BASE_URL", /not a valid URL.*https:\/\/api\.moonshot\.ai\/v1/);
-    configError(() => createKimi({ temperature: 2, env: {} }), "KIMI_TEMPERATURE", /option `temperature`=2/);
+    configError(
+      () => resolveConfig({}, { KIMI_MAX_TOKENS: "lots" }),
+      "KIMI_MAX_TOKENS",
+      /KIMI_MAX_TOKENS="lots".*positive whole number.*32768/,
+    );
+    configError(
+      () => resolveConfig({}, { KIMI_BASE_URL: "api.moonshot.ai" }),
+      "KIMI_BASE_URL",
+      /not a valid URL.*https:\/\/api\.moonshot\.ai\/v1/,
+    );
+    configError(
+      () => createKimi({ temperature: 2, env: {} }),
+      "KIMI_TEMPERATURE",
+      /option `temperature`=2/,
+    );
   });
 
   it("a missing key fails when a request is made, and nothing is sent", async () => {
     const scripted = await server;
     const kimi = createKimi({ baseURL: scripted.baseURL, env: {} });
-    await assert.rejects(kimi.chat({ messages: [{ role: "user", content: "Hi" }] }), (error: unknown) => {
-      assert.ok(error instanceof ConfigurationError);
-      assert.equal(error.setting, "KIMI_API_KEY");
-      assert.match(error.message, /set KIMI_API_KEY/);
-      return true;
-    });
-    await assert.rejects(kimi.stream({ messages: [{ role: "user", content: "Hi" }] }).result, ConfigurationError);
+    await assert.rejects(
+      kimi.chat({ messages: [{ role: "user", content: "Hi" }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigurationError);
+        assert.equal(error.setting, "KIMI_API_KEY");
+        assert.match(error.message, /set KIMI_API_KEY/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      kimi.stream({ messages: [{ role: "user", content: "Hi" }] }).result,
+      ConfigurationError,
+    );
     assert.equal(scripted.requests.length, 0);
   });
 
   it("an invalid models override is a ConfigurationError", () => {
-    configError(() => createKimi({ env: {}, models: { "my-model": { pricing: { output: 1 } } } }), "models", /needs at least `contextWindow`/);
-    configError(() => createKimi({ env: {}, models: { "kimi-k2.6": { contextWindow: -1 } } }), "models", /contextWindow/);
+    configError(
+      () => createKimi({ env: {}, models: { "my-model": { pricing: { output: 1 } } } }),
+      "models",
+      /needs at least `contextWindow`/,
+    );
+    configError(
+      () => createKimi({ env: {}, models: { "kimi-k2.6": { contextWindow: -1 } } }),
+      "models",
+      /contextWindow/,
+    );
   });
 });

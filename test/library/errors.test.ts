@@ -8,6 +8,7 @@ import {
   createKimi,
   type DebugEvent,
   InvalidRequestError,
+  KimiError,
   type KimiOptions,
   ModelNotFoundError,
   NetworkError,
@@ -20,7 +21,12 @@ import {
   ServerError,
   TimeoutError,
 } from "../../src/index.ts";
-import { errorBody, type ScriptedResponse, type ScriptedServer, startScriptedServer } from "./helpers/scripted-server.ts";
+import {
+  errorBody,
+  type ScriptedResponse,
+  type ScriptedServer,
+  startScriptedServer,
+} from "./helpers/scripted-server.ts";
 
 const KEY = "sk-test0123456789abcdefSECRET";
 const servers: ScriptedServer[] = [];
@@ -51,7 +57,9 @@ const ok: ScriptedResponse = {
     object: "chat.completion",
     created: 1,
     model: "kimi-k2-0905-preview",
-    choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" },
+    ],
     usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
   }),
 };
@@ -59,7 +67,10 @@ const ok: ScriptedResponse = {
 describe("error mapping over HTTP", () => {
   it("401: AuthenticationError, not retried, key absent from the message and the debug dump", async () => {
     const server = await serve([
-      { status: 401, body: errorBody("incorrect_api_key_error", `Incorrect API key provided: ${KEY}`) },
+      {
+        status: 401,
+        body: errorBody("incorrect_api_key_error", `Incorrect API key provided: ${KEY}`),
+      },
     ]);
     const events: DebugEvent[] = [];
     const kimi = kimiFor(server, { debug: (event) => events.push(event) });
@@ -70,7 +81,12 @@ describe("error mapping over HTTP", () => {
     assert.equal(error.type, "incorrect_api_key_error");
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0]?.headers.authorization, `Bearer ${KEY}`);
-    const dump = JSON.stringify({ error: error.toJSON(), message: error.message, stack: error.stack, events });
+    const dump = JSON.stringify({
+      error: error.toJSON(),
+      message: error.message,
+      stack: error.stack,
+      events,
+    });
     assert.ok(!dump.includes(KEY), "the key leaked");
     assert.ok(!dump.includes("0123456789abcdef"), "part of the key leaked");
     assert.match(error.message, /KIMI_API_KEY/);
@@ -78,36 +94,119 @@ describe("error mapping over HTTP", () => {
   });
 
   const cases: [string, ScriptedResponse, new (...args: never[]) => Error, string][] = [
-    ["403", { status: 403, body: errorBody("permission_denied_error", "The API you are accessing is not open") }, PermissionDeniedError, "permission_denied"],
-    ["404 model", { status: 404, body: errorBody("resource_not_found_error", "Not found the model kimi-nope or Permission denied") }, ModelNotFoundError, "model_not_found"],
-    ["400 invalid", { status: 400, body: errorBody("invalid_request_error", "Invalid request: content must not be empty") }, InvalidRequestError, "invalid_request"],
-    ["400 content_filter", { status: 400, body: errorBody("content_filter", "The request was rejected because it was considered high risk") }, ContentFilterError, "content_filter"],
-    ["429 quota", { status: 429, body: errorBody("exceeded_current_quota_error", "Your account is suspended due to insufficient balance, please recharge your account or check your plan and billing details") }, QuotaExceededError, "quota_exceeded"],
-    ["403 quota (2025)", { status: 403, body: errorBody("exceeded_current_quota_error", "Your account org-1<ak-1> is not active, organization <org-1> exceeded current quota, please check your plan and billing details") }, QuotaExceededError, "quota_exceeded"],
+    [
+      "403",
+      {
+        status: 403,
+        body: errorBody("permission_denied_error", "The API you are accessing is not open"),
+      },
+      PermissionDeniedError,
+      "permission_denied",
+    ],
+    [
+      "404 model",
+      {
+        status: 404,
+        body: errorBody(
+          "resource_not_found_error",
+          "Not found the model kimi-nope or Permission denied",
+        ),
+      },
+      ModelNotFoundError,
+      "model_not_found",
+    ],
+    [
+      "400 invalid",
+      {
+        status: 400,
+        body: errorBody("invalid_request_error", "Invalid request: content must not be empty"),
+      },
+      InvalidRequestError,
+      "invalid_request",
+    ],
+    [
+      "400 content_filter",
+      {
+        status: 400,
+        body: errorBody(
+          "content_filter",
+          "The request was rejected because it was considered high risk",
+        ),
+      },
+      ContentFilterError,
+      "content_filter",
+    ],
+    [
+      "429 quota",
+      {
+        status: 429,
+        body: errorBody(
+          "exceeded_current_quota_error",
+          "Your account is suspended due to insufficient balance, please recharge your account or check your plan and billing details",
+        ),
+      },
+      QuotaExceededError,
+      "quota_exceeded",
+    ],
+    [
+      "403 quota (2025)",
+      {
+        status: 403,
+        body: errorBody(
+          "exceeded_current_quota_error",
+          "Your account org-1<ak-1> is not active, organization <org-1> exceeded current quota, please check your plan and billing details",
+        ),
+      },
+      QuotaExceededError,
+      "quota_exceeded",
+    ],
   ];
   for (const [name, response, Class, code] of cases) {
     it(`${name}: ${Class.name} (${code}), never retried`, async () => {
       const server = await serve([response, ok]);
       const retries: RetryEvent[] = [];
-      const error = await kimiFor(server, { onRetry: (e) => retries.push(e) }).chat(ask).catch((e: unknown) => e);
+      const error = await kimiFor(server, { onRetry: (e) => retries.push(e) })
+        .chat(ask)
+        .catch((e: unknown) => e);
       assert.ok(error instanceof Class, `got ${String(error)}`);
-      assert.equal((error as { code: string }).code, code);
-      assert.equal((error as { retryable: boolean }).retryable, false);
+      assert.ok(error instanceof KimiError);
+      assert.equal(error.code, code);
+      assert.equal(error.retryable, false);
       assert.equal(server.requests.length, 1);
       assert.equal(retries.length, 0);
     });
   }
 
   it("404 model names the model", async () => {
-    const server = await serve([{ status: 404, body: errorBody("resource_not_found_error", "Not found the model kimi-nope or Permission denied") }]);
-    const error = await kimiFor(server).chat({ ...ask, model: "kimi-nope" }).catch((e: unknown) => e);
+    const server = await serve([
+      {
+        status: 404,
+        body: errorBody(
+          "resource_not_found_error",
+          "Not found the model kimi-nope or Permission denied",
+        ),
+      },
+    ]);
+    const error = await kimiFor(server)
+      .chat({ ...ask, model: "kimi-nope" })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof ModelNotFoundError);
     assert.equal(error.model, "kimi-nope");
   });
 
   it("400 context overflow: ContextOverflowError with the parsed limit and overflow", async () => {
-    const server = await serve([{ status: 400, body: errorBody("invalid_request_error", "Invalid request: Your request exceeded model token limit: 262144 (requested: 269030)") }]);
-    const error = await kimiFor(server).chat(ask).catch((e: unknown) => e);
+    const server = await serve([
+      {
+        status: 400,
+        body: errorBody(
+          "invalid_request_error",
+          "Invalid request: Your request exceeded model token limit: 262144 (requested: 269030)",
+        ),
+      },
+    ]);
+    const error = await kimiFor(server)
+      .chat(ask)
+      .catch((e: unknown) => e);
     assert.ok(error instanceof ContextOverflowError);
     assert.equal(error.code, "context_overflow");
     assert.equal(error.limit, 262144);
@@ -120,7 +219,13 @@ describe("error mapping over HTTP", () => {
 describe("retries", () => {
   it("429 rate limit: wait parsed from the message, honoured, then success", async () => {
     const server = await serve([
-      { status: 429, body: errorBody("rate_limit_reached_error", "Your account org-1<ak-1> request reached organization max RPM: 3, please try again after 0.05 seconds") },
+      {
+        status: 429,
+        body: errorBody(
+          "rate_limit_reached_error",
+          "Your account org-1<ak-1> request reached organization max RPM: 3, please try again after 0.05 seconds",
+        ),
+      },
       ok,
     ]);
     const retries: RetryEvent[] = [];
@@ -130,17 +235,31 @@ describe("retries", () => {
     assert.equal(retries.length, 1);
     assert.equal(retries[0]?.delayMs, 50);
     assert.ok(retries[0]?.error instanceof RateLimitError);
-    assert.equal((retries[0]?.error as RateLimitError).retryAfterMs, 50);
+    const retried = retries[0]?.error;
+    assert.ok(retried instanceof RateLimitError);
+    assert.equal(retried.retryAfterMs, 50);
   });
 
   it("parses Moonshot's integer wait in seconds", () => {
-    assert.equal(retryAfterFromMessage("request reached organization max RPM: 3, please try again after 1 seconds"), 1000);
-    assert.equal(retryAfterFromMessage("request reached organization TPM rate limit, current:1, limit:2"), undefined);
+    assert.equal(
+      retryAfterFromMessage(
+        "request reached organization max RPM: 3, please try again after 1 seconds",
+      ),
+      1000,
+    );
+    assert.equal(
+      retryAfterFromMessage("request reached organization TPM rate limit, current:1, limit:2"),
+      undefined,
+    );
   });
 
   it("Retry-After header honoured on a 503", async () => {
     const server = await serve([
-      { status: 503, headers: { "retry-after": "0.04" }, body: errorBody("server_unavailable", "busy") },
+      {
+        status: 503,
+        headers: { "retry-after": "0.04" },
+        body: errorBody("server_unavailable", "busy"),
+      },
       ok,
     ]);
     const retries: RetryEvent[] = [];
@@ -152,7 +271,14 @@ describe("retries", () => {
 
   it("Retry-After header honoured on a 429 without a wait in the message", async () => {
     const server = await serve([
-      { status: 429, headers: { "retry-after": "0.03" }, body: errorBody("rate_limit_reached_error", "request reached organization TPM rate limit, current:10, limit:5") },
+      {
+        status: 429,
+        headers: { "retry-after": "0.03" },
+        body: errorBody(
+          "rate_limit_reached_error",
+          "request reached organization TPM rate limit, current:10, limit:5",
+        ),
+      },
       ok,
     ]);
     const retries: RetryEvent[] = [];
@@ -161,25 +287,44 @@ describe("retries", () => {
   });
 
   it("429 overloaded is retried; after maxRetries the typed error is thrown", async () => {
-    const server = await serve([{ status: 429, body: errorBody("engine_overloaded_error", "The engine is currently overloaded, please try again later") }]);
+    const server = await serve([
+      {
+        status: 429,
+        body: errorBody(
+          "engine_overloaded_error",
+          "The engine is currently overloaded, please try again later",
+        ),
+      },
+    ]);
     const retries: RetryEvent[] = [];
-    const error = await kimiFor(server, { maxRetries: 3, onRetry: (e) => retries.push(e) }).chat(ask).catch((e: unknown) => e);
+    const error = await kimiFor(server, { maxRetries: 3, onRetry: (e) => retries.push(e) })
+      .chat(ask)
+      .catch((e: unknown) => e);
     assert.ok(error instanceof OverloadedError);
     assert.equal(error.code, "overloaded");
     assert.equal(server.requests.length, 4);
-    assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3]);
+    assert.deepEqual(
+      retries.map((r) => r.attempt),
+      [1, 2, 3],
+    );
   });
 
   it("500 is retried the default 2 times, then ServerError", async () => {
-    const server = await serve([{ status: 500, body: errorBody("server_error", "Internal server error") }]);
-    const error = await kimiFor(server).chat(ask).catch((e: unknown) => e);
+    const server = await serve([
+      { status: 500, body: errorBody("server_error", "Internal server error") },
+    ]);
+    const error = await kimiFor(server)
+      .chat(ask)
+      .catch((e: unknown) => e);
     assert.ok(error instanceof ServerError);
     assert.equal(error.status, 500);
     assert.equal(server.requests.length, 3);
   });
 
   it("per-request maxRetries 0 disables retries", async () => {
-    const server = await serve([{ status: 500, body: errorBody("server_error", "Internal server error") }]);
+    const server = await serve([
+      { status: 500, body: errorBody("server_error", "Internal server error") },
+    ]);
     await assert.rejects(kimiFor(server).chat(ask, { maxRetries: 0 }), ServerError);
     assert.equal(server.requests.length, 1);
   });
@@ -189,7 +334,13 @@ describe("retries", () => {
     const baseURL = server.baseURL;
     await server.close();
     const retries: RetryEvent[] = [];
-    const kimi = createKimi({ apiKey: KEY, baseURL, env: {}, retry: { baseDelayMs: 1, maxDelayMs: 5 }, onRetry: (e) => retries.push(e) });
+    const kimi = createKimi({
+      apiKey: KEY,
+      baseURL,
+      env: {},
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      onRetry: (e) => retries.push(e),
+    });
     const error = await kimi.chat(ask).catch((e: unknown) => e);
     assert.ok(error instanceof NetworkError, String(error));
     assert.equal(error.code, "network_error");
@@ -199,7 +350,9 @@ describe("retries", () => {
 
   it("timeout: TimeoutError, not retried", async () => {
     const server = await serve([{ silent: true }]);
-    const error = await kimiFor(server).chat(ask, { timeoutMs: 150 }).catch((e: unknown) => e);
+    const error = await kimiFor(server)
+      .chat(ask, { timeoutMs: 150 })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.timeoutMs, 150);
     assert.equal(server.requests.length, 1);

@@ -17,7 +17,11 @@ describe("model registry", () => {
     assert.equal(kimi.models.list().length, MODEL_CATALOG.length);
     assert.equal(kimi.models.get("kimi-k2-0905-preview")?.contextWindow, 262144);
     assert.equal(kimi.models.get("nope"), undefined);
-    assert.throws(() => kimi.models.require("nope"), (error: unknown) => error instanceof InvalidRequestError && /Known models: .*kimi-k2\.6/.test(error.message));
+    assert.throws(
+      () => kimi.models.require("nope"),
+      (error: unknown) =>
+        error instanceof InvalidRequestError && /Known models: .*kimi-k2\.6/.test(error.message),
+    );
   });
 
   it("overrides prices and adds models (map and array forms)", async () => {
@@ -25,14 +29,22 @@ describe("model registry", () => {
       apiKey: "sk-m",
       baseURL: emu.baseURL,
       env: {},
-      models: { "kimi-k2-0905-preview": { pricing: { output: 10 } }, "my-proxy-model": { contextWindow: 1000, pricing: { inputCacheMiss: 1, output: 2 } } },
+      models: {
+        "kimi-k2-0905-preview": { pricing: { output: 10 } },
+        "my-proxy-model": { contextWindow: 1000, pricing: { inputCacheMiss: 1, output: 2 } },
+      },
     });
     const k2 = kimi.models.get("kimi-k2-0905-preview");
     assert.deepEqual(k2?.pricing, { inputCacheHit: 0.15, inputCacheMiss: 0.6, output: 10 });
     assert.equal(kimi.models.get("my-proxy-model")?.contextWindow, 1000);
     const result = await kimi.chat({ messages: [{ role: "user", content: "Hi" }] });
     assert.equal(result.cost.output, Math.round(result.usage.completionTokens * 10 * 1e6) / 1e12);
-    const array = createKimi({ env: {}, models: [{ ...MODEL_CATALOG[0], id: "copy", contextWindow: 5 } as (typeof MODEL_CATALOG)[number]] });
+    const array = createKimi({
+      env: {},
+      models: [
+        { ...MODEL_CATALOG[0], id: "copy", contextWindow: 5 } as (typeof MODEL_CATALOG)[number],
+      ],
+    });
     assert.equal(array.models.get("copy")?.contextWindow, 5);
   });
 

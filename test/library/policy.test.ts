@@ -15,8 +15,15 @@ import {
 const defaults = { temperature: 0.5, maxTokens: 32768 };
 const messages = [{ role: "user" as const, content: "Hi" }];
 
-function decide(modelId: string, request: Omit<ChatRequest, "messages"> & { messages?: ChatRequest["messages"] } = {}, promptTokens = 10) {
-  return applyRequestPolicy({ messages, ...request }, { modelId, model: findCatalogModel(modelId), defaults, promptTokens });
+function decide(
+  modelId: string,
+  request: Omit<ChatRequest, "messages"> & { messages?: ChatRequest["messages"] } = {},
+  promptTokens = 10,
+) {
+  return applyRequestPolicy(
+    { messages, ...request },
+    { modelId, model: findCatalogModel(modelId), defaults, promptTokens },
+  );
 }
 
 function refused(fn: () => unknown, pattern: RegExp): void {
@@ -41,8 +48,14 @@ describe("request policy (pure)", () => {
 
   it("fixed sampling (K2.5+): the default temperature is not sent; an explicit other value is refused", () => {
     assert.deepEqual(decide("kimi-k2.6").params, { max_tokens: 32768 });
-    refused(() => decide("kimi-k2.6", { temperature: 0.7 }), /only allows temperature 1 with thinking on/);
-    refused(() => decide("kimi-k2.6", { temperature: 1, thinking: false }), /only allows temperature 0.6 with thinking disabled/);
+    refused(
+      () => decide("kimi-k2.6", { temperature: 0.7 }),
+      /only allows temperature 1 with thinking on/,
+    );
+    refused(
+      () => decide("kimi-k2.6", { temperature: 1, thinking: false }),
+      /only allows temperature 0.6 with thinking disabled/,
+    );
     assert.deepEqual(decide("kimi-k2.6", { temperature: 1 }).params, { max_tokens: 32768 });
     refused(() => decide("kimi-k2.5", { topP: 0.9 }), /top_p 0.95/);
     refused(() => decide("kimi-k2.5", { n: 2 }), /n = 1/);
@@ -51,10 +64,26 @@ describe("request policy (pure)", () => {
 
   it("n: at most 5, and n > 1 needs temperature > 0", () => {
     refused(() => decide("moonshot-v1-8k", { n: 6, temperature: 0.3 }), /1 to 5/);
-    refused(() => decide("moonshot-v1-8k", { n: 2, temperature: 0 }), /needs a temperature above 0/);
-    assert.deepEqual(decide("moonshot-v1-8k", { n: 3 }).params, { temperature: 0.5, n: 3, max_tokens: 8182 });
     refused(
-      () => applyRequestPolicy({ messages, n: 2 }, { modelId: "moonshot-v1-8k", model: findCatalogModel("moonshot-v1-8k"), defaults: { ...defaults, temperature: 0 }, promptTokens: 10 }),
+      () => decide("moonshot-v1-8k", { n: 2, temperature: 0 }),
+      /needs a temperature above 0/,
+    );
+    assert.deepEqual(decide("moonshot-v1-8k", { n: 3 }).params, {
+      temperature: 0.5,
+      n: 3,
+      max_tokens: 8182,
+    });
+    refused(
+      () =>
+        applyRequestPolicy(
+          { messages, n: 2 },
+          {
+            modelId: "moonshot-v1-8k",
+            model: findCatalogModel("moonshot-v1-8k"),
+            defaults: { ...defaults, temperature: 0 },
+            promptTokens: 10,
+          },
+        ),
       /configured default/,
     );
   });
@@ -64,30 +93,80 @@ describe("request policy (pure)", () => {
     refused(() => decide("kimi-k2-0905-preview", { thinking: true }), /does not think/);
     assert.equal(decide("kimi-k2-thinking", { thinking: true }).params.thinking, undefined);
     refused(() => decide("kimi-k2-thinking", { thinking: false }), /always reasons/);
-    assert.deepEqual(decide("kimi-k2.6", { thinking: { type: "enabled", keep: "all" } }).params.thinking, { type: "enabled", keep: "all" });
-    refused(() => decide("kimi-k2.5", { thinking: { type: "enabled", keep: "all" } }), /thinking.keep/);
+    assert.deepEqual(
+      decide("kimi-k2.6", { thinking: { type: "enabled", keep: "all" } }).params.thinking,
+      { type: "enabled", keep: "all" },
+    );
+    refused(
+      () => decide("kimi-k2.5", { thinking: { type: "enabled", keep: "all" } }),
+      /thinking.keep/,
+    );
   });
 
   it("tool_choice limits (reference §2.4)", () => {
-    const tools = [{ type: "function" as const, function: { name: "lookup", parameters: { type: "object" } } }];
-    refused(() => decide("kimi-k2-0905-preview", { tools, toolChoice: "required" }), /does not support tool_choice "required"/);
+    const tools = [
+      { type: "function" as const, function: { name: "lookup", parameters: { type: "object" } } },
+    ];
     refused(
-      () => decide("kimi-k2.6", { tools, toolChoice: { type: "function", function: { name: "lookup" } } }),
+      () => decide("kimi-k2-0905-preview", { tools, toolChoice: "required" }),
+      /does not support tool_choice "required"/,
+    );
+    refused(
+      () =>
+        decide("kimi-k2.6", {
+          tools,
+          toolChoice: { type: "function", function: { name: "lookup" } },
+        }),
       /incompatible with thinking/,
     );
-    assert.deepEqual(decide("kimi-k2.6", { tools, thinking: false, toolChoice: { type: "function", function: { name: "lookup" } } }).params.tool_choice, { type: "function", function: { name: "lookup" } });
-    assert.equal(decide("kimi-k3", { tools, toolChoice: "required" }).params.tool_choice, "required");
+    assert.deepEqual(
+      decide("kimi-k2.6", {
+        tools,
+        thinking: false,
+        toolChoice: { type: "function", function: { name: "lookup" } },
+      }).params.tool_choice,
+      { type: "function", function: { name: "lookup" } },
+    );
+    assert.equal(
+      decide("kimi-k3", { tools, toolChoice: "required" }).params.tool_choice,
+      "required",
+    );
     refused(() => decide("kimi-thinking-preview", { tools }), /does not support tool calls/);
-    refused(() => decide("kimi-k2.6", { tools: [{ type: "builtin_function", function: { name: "$web_search" } }] }), /thinking: false/);
+    refused(
+      () =>
+        decide("kimi-k2.6", {
+          tools: [{ type: "builtin_function", function: { name: "$web_search" } }],
+        }),
+      /thinking: false/,
+    );
   });
 
   it("response format and partial mode", () => {
-    refused(() => decide("moonshot-v1-8k", { responseFormat: { type: "json_schema", json_schema: { name: "x", schema: { type: "object" } } } }), /json_schema/);
     refused(
-      () => decide("kimi-k2-0905-preview", { messages: [...messages, { role: "assistant", content: "{", partial: true }], responseFormat: { type: "json_object" } }),
+      () =>
+        decide("moonshot-v1-8k", {
+          responseFormat: {
+            type: "json_schema",
+            json_schema: { name: "x", schema: { type: "object" } },
+          },
+        }),
+      /json_schema/,
+    );
+    refused(
+      () =>
+        decide("kimi-k2-0905-preview", {
+          messages: [...messages, { role: "assistant", content: "{", partial: true }],
+          responseFormat: { type: "json_object" },
+        }),
       /Partial mode cannot be combined/,
     );
-    refused(() => decide("kimi-k2-0905-preview", { messages: [{ role: "assistant", content: "x", partial: true }, ...messages] }), /last message/);
+    refused(
+      () =>
+        decide("kimi-k2-0905-preview", {
+          messages: [{ role: "assistant", content: "x", partial: true }, ...messages],
+        }),
+      /last message/,
+    );
   });
 
   it("max tokens: explicit overflow refused with the amount; default clamped to the window", () => {
@@ -109,8 +188,16 @@ describe("request policy (pure)", () => {
   });
 
   it("unknown model ids: sent as-is, no default temperature, generic ranges only", () => {
-    const { params } = decide("kimi-k9", { thinking: { type: "enabled", keep: "all" }, toolChoice: "required" }, 10_000_000);
-    assert.deepEqual(params, { thinking: { type: "enabled", keep: "all" }, tool_choice: "required", max_tokens: 32768 });
+    const { params } = decide(
+      "kimi-k9",
+      { thinking: { type: "enabled", keep: "all" }, toolChoice: "required" },
+      10_000_000,
+    );
+    assert.deepEqual(params, {
+      thinking: { type: "enabled", keep: "all" },
+      tool_choice: "required",
+      max_tokens: 32768,
+    });
     assert.equal(decide("kimi-k9", { temperature: 0.2 }).params.temperature, 0.2);
   });
 });
@@ -128,9 +215,18 @@ describe("request policy end to end", () => {
 
   it("refused requests never reach the service", async () => {
     emu.clearRequests();
-    await assert.rejects(kimi.chat({ model: "kimi-k2.6", temperature: 0.7, messages }), InvalidRequestError);
-    await assert.rejects(kimi.stream({ model: "kimi-k2.6", temperature: 0.7, messages }).result, InvalidRequestError);
-    await assert.rejects(kimi.chat({ model: "moonshot-v1-8k", maxTokens: 9000, messages }), ContextOverflowError);
+    await assert.rejects(
+      kimi.chat({ model: "kimi-k2.6", temperature: 0.7, messages }),
+      InvalidRequestError,
+    );
+    await assert.rejects(
+      kimi.stream({ model: "kimi-k2.6", temperature: 0.7, messages }).result,
+      InvalidRequestError,
+    );
+    await assert.rejects(
+      kimi.chat({ model: "moonshot-v1-8k", maxTokens: 9000, messages }),
+      ContextOverflowError,
+    );
     assert.equal(emu.requests.length, 0);
   });
 
@@ -144,9 +240,15 @@ describe("request policy end to end", () => {
   });
 
   it("fixed-sampling model with a configured KIMI_TEMPERATURE succeeds (default not sent)", async () => {
-    const custom = createKimi({ apiKey: "sk-policy", baseURL: emu.baseURL, env: { KIMI_TEMPERATURE: "0.3" } });
+    const custom = createKimi({
+      apiKey: "sk-policy",
+      baseURL: emu.baseURL,
+      env: { KIMI_TEMPERATURE: "0.3" },
+    });
     const result = await custom.chat({ model: "kimi-k2.5", messages });
-    assert.equal((emu.requests.at(-1)?.body as { temperature?: number }).temperature, undefined);
+    const sent = emu.requests.at(-1)?.body as { temperature?: number } | undefined;
+    assert.ok(sent);
+    assert.equal(sent.temperature, undefined);
     assert.ok(result.content.length > 0);
   });
 });

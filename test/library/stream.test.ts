@@ -9,7 +9,13 @@ import {
   type StreamEvent,
   StreamTruncatedError,
 } from "../../src/index.ts";
-import { chunk, type ScriptedResponse, type ScriptedServer, sse, startScriptedServer } from "./helpers/scripted-server.ts";
+import {
+  chunk,
+  type ScriptedResponse,
+  type ScriptedServer,
+  sse,
+  startScriptedServer,
+} from "./helpers/scripted-server.ts";
 
 const KEY = "sk-stream-test-key-000000";
 const servers: ScriptedServer[] = [];
@@ -20,7 +26,15 @@ after(async () => {
 async function serve(script: ScriptedResponse[]) {
   const server = await startScriptedServer(script);
   servers.push(server);
-  return { server, kimi: createKimi({ apiKey: KEY, baseURL: server.baseURL, env: {}, retry: { baseDelayMs: 1, maxDelayMs: 5 } }) };
+  return {
+    server,
+    kimi: createKimi({
+      apiKey: KEY,
+      baseURL: server.baseURL,
+      env: {},
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    }),
+  };
 }
 
 const ask = { model: "kimi-k2-0905-preview", messages: [{ role: "user" as const, content: "Hi" }] };
@@ -34,24 +48,46 @@ async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[
 const head = chunk([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
 const hello = chunk([{ index: 0, delta: { content: "Hel" }, finish_reason: null }]);
 const world = chunk([{ index: 0, delta: { content: "lo" }, finish_reason: null }]);
-const usageA = { prompt_tokens: 4796, completion_tokens: 174, total_tokens: 4970, cached_tokens: 4000 };
+const usageA = {
+  prompt_tokens: 4796,
+  completion_tokens: 174,
+  total_tokens: 4970,
+  cached_tokens: 4000,
+};
 
 describe("stream usage placements (reference §3.3)", () => {
   it("choices[0].usage only (no include_usage chunk)", async () => {
     const { server, kimi } = await serve([
-      { chunks: [head, hello, world, chunk([{ index: 0, delta: {}, finish_reason: "stop", usage: usageA }]), sse("[DONE]")] },
+      {
+        chunks: [
+          head,
+          hello,
+          world,
+          chunk([{ index: 0, delta: {}, finish_reason: "stop", usage: usageA }]),
+          sse("[DONE]"),
+        ],
+      },
     ]);
     const stream = kimi.stream(ask);
     const events = await collect(stream);
     const result = await stream.result;
-    assert.deepEqual(result.usage, { promptTokens: 4796, completionTokens: 174, totalTokens: 4970, cachedTokens: 4000, reasoningTokens: null });
+    assert.deepEqual(result.usage, {
+      promptTokens: 4796,
+      completionTokens: 174,
+      totalTokens: 4970,
+      cachedTokens: 4000,
+      reasoningTokens: null,
+    });
     assert.equal(result.content, "Hello");
     const body = server.requests[0]?.body as Record<string, unknown>;
     assert.equal(body.stream, true);
     assert.deepEqual(body.stream_options, { include_usage: true });
     const finish = events.at(-1);
     assert.equal(finish?.type, "finish");
-    assert.deepEqual(events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text), ["Hel", "lo"]);
+    assert.deepEqual(
+      events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text),
+      ["Hel", "lo"],
+    );
     // 796 uncached × 0.60 + 4000 cached × 0.15 + 174 × 2.50, per million
     assert.equal(result.cost.total, 0.0015126);
   });
@@ -63,7 +99,15 @@ describe("stream usage placements (reference §3.3)", () => {
           head,
           hello,
           chunk([{ index: 0, delta: {}, finish_reason: "stop" }]),
-          chunk([], { usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12, prompt_tokens_details: { cached_tokens: 6 }, completion_tokens_details: { reasoning_tokens: 1 } } }),
+          chunk([], {
+            usage: {
+              prompt_tokens: 10,
+              completion_tokens: 2,
+              total_tokens: 12,
+              prompt_tokens_details: { cached_tokens: 6 },
+              completion_tokens_details: { reasoning_tokens: 1 },
+            },
+          }),
           sse("[DONE]"),
         ],
       },
@@ -71,7 +115,13 @@ describe("stream usage placements (reference §3.3)", () => {
     const stream = kimi.stream(ask);
     await collect(stream);
     const result = await stream.result;
-    assert.deepEqual(result.usage, { promptTokens: 10, completionTokens: 2, totalTokens: 12, cachedTokens: 6, reasoningTokens: 1 });
+    assert.deepEqual(result.usage, {
+      promptTokens: 10,
+      completionTokens: 2,
+      totalTokens: 12,
+      cachedTokens: 6,
+      reasoningTokens: 1,
+    });
   });
 
   it("both placements: the top-level usage wins and is counted once", async () => {
@@ -79,8 +129,17 @@ describe("stream usage placements (reference §3.3)", () => {
       {
         chunks: [
           head,
-          chunk([{ index: 0, delta: {}, finish_reason: "stop", usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } }]),
-          chunk([], { usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12, cached_tokens: 0 } }),
+          chunk([
+            {
+              index: 0,
+              delta: {},
+              finish_reason: "stop",
+              usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
+            },
+          ]),
+          chunk([], {
+            usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12, cached_tokens: 0 },
+          }),
           sse("[DONE]"),
         ],
       },
@@ -97,12 +156,21 @@ describe("stream usage placements (reference §3.3)", () => {
 
 describe("stream decoding", () => {
   it("reasoning deltas before content, kept apart (wire fixture)", async () => {
-    const fixture = readFileSync(new URL("../fixtures/library/thinking-stream.sse", import.meta.url), "utf8");
+    const fixture = readFileSync(
+      new URL("../fixtures/library/thinking-stream.sse", import.meta.url),
+      "utf8",
+    );
     const { kimi } = await serve([{ chunks: fixture.split(/(?<=\n\n)/) }]);
     const stream = kimi.stream({ model: "kimi-k2.6", messages: ask.messages });
     const events = await collect(stream);
     const kinds = events.map((e) => e.type);
-    assert.deepEqual(kinds, ["reasoning-delta", "reasoning-delta", "text-delta", "text-delta", "finish"]);
+    assert.deepEqual(kinds, [
+      "reasoning-delta",
+      "reasoning-delta",
+      "text-delta",
+      "text-delta",
+      "finish",
+    ]);
     const result = await stream.result;
     assert.equal(result.reasoningContent, "The user greets. Reply.");
     assert.equal(result.content, "Hi there");
@@ -118,11 +186,62 @@ describe("stream decoding", () => {
         chunks: [
           head,
           chunk([{ index: 0, delta: { content: "Reading." }, finish_reason: null }]),
-          chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: "functions.read:0", type: "function", function: { name: "read", arguments: "" } }] }, finish_reason: null }]),
-          ...pieces.map((piece) => chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null }])),
-          chunk([{ index: 0, delta: { tool_calls: [{ index: 1, id: "get_weather:1", type: "function", function: { name: "get_weather", arguments: '{"city":' } }] }, finish_reason: null }]),
-          chunk([{ index: 0, delta: { tool_calls: [{ index: 1, id: "", function: { arguments: '"北京"}' } }] }, finish_reason: null }]),
-          chunk([{ index: 0, delta: {}, finish_reason: "tool_calls", usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }]),
+          chunk([
+            {
+              index: 0,
+              delta: {
+                tool_calls: [
+                  {
+                    index: 0,
+                    id: "functions.read:0",
+                    type: "function",
+                    function: { name: "read", arguments: "" },
+                  },
+                ],
+              },
+              finish_reason: null,
+            },
+          ]),
+          ...pieces.map((piece) =>
+            chunk([
+              {
+                index: 0,
+                delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] },
+                finish_reason: null,
+              },
+            ]),
+          ),
+          chunk([
+            {
+              index: 0,
+              delta: {
+                tool_calls: [
+                  {
+                    index: 1,
+                    id: "get_weather:1",
+                    type: "function",
+                    function: { name: "get_weather", arguments: '{"city":' },
+                  },
+                ],
+              },
+              finish_reason: null,
+            },
+          ]),
+          chunk([
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 1, id: "", function: { arguments: '"北京"}' } }] },
+              finish_reason: null,
+            },
+          ]),
+          chunk([
+            {
+              index: 0,
+              delta: {},
+              finish_reason: "tool_calls",
+              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+            },
+          ]),
           sse("[DONE]"),
         ],
       },
@@ -131,21 +250,33 @@ describe("stream decoding", () => {
     const events = await collect(stream);
     const deltas = events.filter((e) => e.type === "tool-call-delta");
     assert.equal(deltas.length, 1 + pieces.length + 2);
-    const complete = events.filter((e) => e.type === "tool-call").map((e) => (e as { toolCall: unknown }).toolCall);
+    const complete = events
+      .filter((e) => e.type === "tool-call")
+      .map((e) => (e as { toolCall: unknown }).toolCall);
     const expected = [
       { id: "functions.read:0", type: "function", function: { name: "read", arguments: args } },
-      { id: "get_weather:1", type: "function", function: { name: "get_weather", arguments: '{"city":"北京"}' } },
+      {
+        id: "get_weather:1",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"city":"北京"}' },
+      },
     ];
     assert.deepEqual(complete, expected);
     const result = await stream.result;
     assert.deepEqual(result.toolCalls, expected);
     assert.equal(result.finishReason, "tool_calls");
     assert.equal(result.content, "Reading.");
-    assert.deepEqual(result.message, { role: "assistant", content: "Reading.", tool_calls: expected });
+    assert.deepEqual(result.message, {
+      role: "assistant",
+      content: "Reading.",
+      tool_calls: expected,
+    });
   });
 
   it("a multibyte character split across writes decodes intact", async () => {
-    const bytes = Buffer.from(chunk([{ index: 0, delta: { content: "北京" }, finish_reason: null }]));
+    const bytes = Buffer.from(
+      chunk([{ index: 0, delta: { content: "北京" }, finish_reason: null }]),
+    );
     const cut = bytes.indexOf(Buffer.from("北")) + 1;
     const { kimi } = await serve([
       {
@@ -179,13 +310,25 @@ describe("stream decoding", () => {
   });
 
   it("a stream that ends cleanly without [DONE] is truncated too (finish_reason is not completion)", async () => {
-    const { kimi } = await serve([{ chunks: [head, hello, chunk([{ index: 0, delta: {}, finish_reason: "stop" }])] }]);
+    const { kimi } = await serve([
+      { chunks: [head, hello, chunk([{ index: 0, delta: {}, finish_reason: "stop" }])] },
+    ]);
     const stream = kimi.stream(ask);
     await assert.rejects(collect(stream), StreamTruncatedError);
   });
 
   it("a malformed SSE data line is a MalformedResponseError", async () => {
-    const { kimi } = await serve([{ chunks: [head, hello, 'data: {"id":"chatcmpl-1","choices":[{"delta":\n\n', world, sse("[DONE]")] }]);
+    const { kimi } = await serve([
+      {
+        chunks: [
+          head,
+          hello,
+          'data: {"id":"chatcmpl-1","choices":[{"delta":\n\n',
+          world,
+          sse("[DONE]"),
+        ],
+      },
+    ]);
     const stream = kimi.stream(ask);
     const error = await collect(stream).catch((e: unknown) => e);
     assert.ok(error instanceof MalformedResponseError, String(error));
@@ -194,7 +337,18 @@ describe("stream decoding", () => {
 
   it("an {error} data event becomes the mapped typed error", async () => {
     const { kimi } = await serve([
-      { chunks: [head, hello, sse({ error: { type: "rate_limit_reached_error", message: "request reached organization max RPM: 3, please try again after 2 seconds" } })] },
+      {
+        chunks: [
+          head,
+          hello,
+          sse({
+            error: {
+              type: "rate_limit_reached_error",
+              message: "request reached organization max RPM: 3, please try again after 2 seconds",
+            },
+          }),
+        ],
+      },
     ]);
     const error = await collect(kimi.stream(ask)).catch((e: unknown) => e);
     assert.ok(error instanceof RateLimitError, String(error));
@@ -224,14 +378,31 @@ describe("stream decoding", () => {
   });
 
   it("awaiting result without iterating consumes the stream", async () => {
-    const { kimi } = await serve([{ chunks: [head, hello, world, chunk([{ index: 0, delta: {}, finish_reason: "stop" }]), sse("[DONE]")] }]);
+    const { kimi } = await serve([
+      {
+        chunks: [
+          head,
+          hello,
+          world,
+          chunk([{ index: 0, delta: {}, finish_reason: "stop" }]),
+          sse("[DONE]"),
+        ],
+      },
+    ]);
     const result = await kimi.stream(ask).result;
     assert.equal(result.content, "Hello");
   });
 
   it("partial mode: deltas as sent, prefix re-joined in the result", async () => {
     const { server, kimi } = await serve([
-      { chunks: [head, chunk([{ index: 0, delta: { content: " world" }, finish_reason: null }]), chunk([{ index: 0, delta: {}, finish_reason: "stop" }]), sse("[DONE]")] },
+      {
+        chunks: [
+          head,
+          chunk([{ index: 0, delta: { content: " world" }, finish_reason: null }]),
+          chunk([{ index: 0, delta: {}, finish_reason: "stop" }]),
+          sse("[DONE]"),
+        ],
+      },
     ]);
     const stream = kimi.stream({
       model: "kimi-k2-0905-preview",
@@ -241,7 +412,10 @@ describe("stream decoding", () => {
       ],
     });
     const events = await collect(stream);
-    assert.deepEqual(events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text), [" world"]);
+    assert.deepEqual(
+      events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text),
+      [" world"],
+    );
     const result = await stream.result;
     assert.equal(result.content, "Hello world");
     const sent = server.requests[0]?.body as { messages: unknown[] };

@@ -42,7 +42,10 @@ describe("token counting", () => {
 
   it("count() propagates the caller's abort", async () => {
     const kimi = createKimi({ apiKey: "sk-t", baseURL: emu.baseURL, env: {} });
-    await assert.rejects(kimi.tokens.count({ messages }, { signal: AbortSignal.abort() }), AbortError);
+    await assert.rejects(
+      kimi.tokens.count({ messages }, { signal: AbortSignal.abort() }),
+      AbortError,
+    );
   });
 
   it("estimate() and checkContext()", () => {
@@ -50,7 +53,14 @@ describe("token counting", () => {
     const prompt = kimi.tokens.estimate({ messages });
     assert.equal(prompt, estimatePromptTokens(messages));
     const fits = kimi.tokens.checkContext({ model: "moonshot-v1-8k", messages, maxTokens: 1000 });
-    assert.deepEqual(fits, { promptTokens: prompt, maxTokens: 1000, contextWindow: 8192, fits: true, overflowBy: 0, availableForOutput: 8192 - prompt });
+    assert.deepEqual(fits, {
+      promptTokens: prompt,
+      maxTokens: 1000,
+      contextWindow: 8192,
+      fits: true,
+      overflowBy: 0,
+      availableForOutput: 8192 - prompt,
+    });
     const over = kimi.tokens.checkContext({ model: "moonshot-v1-8k", messages });
     assert.equal(over.fits, false);
     assert.equal(over.overflowBy, prompt + 32768 - 8192);

@@ -39,7 +39,9 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-type Script = readonly ScriptedResponse[] | ((request: ReceivedRequest, n: number) => ScriptedResponse);
+type Script =
+  | readonly ScriptedResponse[]
+  | ((request: ReceivedRequest, n: number) => ScriptedResponse);
 
 /** Starts a server answering request `n` with `script[n]` (the last entry repeats). */
 export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
