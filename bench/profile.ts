@@ -106,12 +106,16 @@ async function main(): Promise<void> {
       new URL("./suites/profile-workload.ts", import.meta.url),
       { input, execArgv: ["--cpu-prof", `--cpu-prof-dir=${fileURLToPath(directory)}`] },
     );
-    const profiles = readdirSync(directory)
-      .filter((name) => name.endsWith(".cpuprofile"))
-      .map((name) => new URL(name, directory))
-      .filter((url) => statSync(url).mtimeMs >= before)
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    const latest = profiles[0];
+    // The child reports its result before exiting; the profile is written at exit.
+    let latest: URL | undefined;
+    for (let waited = 0; latest === undefined && waited < 20_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      latest = readdirSync(directory)
+        .filter((name) => name.endsWith(".cpuprofile"))
+        .map((name) => new URL(name, directory))
+        .filter((url) => statSync(url).mtimeMs >= before)
+        .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    }
     if (!latest) throw new Error("no .cpuprofile written");
     process.stdout.write(
       `${client} ${kindArg}: ${result.calls} calls in ${result.elapsedMs.toFixed(0)} ms\nProfile: ${fileURLToPath(latest)}\n\n${summarizeProfile(fileURLToPath(latest))}\n`,
