@@ -40,8 +40,8 @@ export function benchConfig(quick: boolean): BenchConfig {
     quick,
     model: "kimi-k2-turbo-preview",
     overhead: [
-      { concurrency: 1, plan: { warmup: q(300, 100), rounds: q(6, 3), perRound: q(400, 150) } },
-      { concurrency: 64, plan: { warmup: q(1000, 300), rounds: q(6, 3), perRound: q(2000, 600) } },
+      { concurrency: 1, plan: { warmup: q(300, 100), rounds: q(12, 4), perRound: q(250, 100) } },
+      { concurrency: 64, plan: { warmup: q(1000, 300), rounds: q(10, 4), perRound: q(600, 300) } },
     ],
     streaming: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },
     decode: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },

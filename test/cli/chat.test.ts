@@ -91,9 +91,12 @@ describe("kimi-provider chat", () => {
     assert.equal(usage.total_tokens, (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0));
     const cost = out.cost_usd as Record<string, number>;
     assert.deepEqual(Object.keys(cost), ["input", "output", "total"]);
-    // moonshot-v1-8k: $0.20 / $2.00 per million (catalog), no cache price.
-    assert.equal(cost.input, ((usage.prompt_tokens ?? 0) * 0.2) / 1e6);
-    assert.equal(cost.output, ((usage.completion_tokens ?? 0) * 2) / 1e6);
+    // moonshot-v1-8k: $0.20 / $2.00 per million (catalog), no cache price; the library rounds
+    // to 12 decimals so that decimal prices stay exact.
+    const usd = (value: number) => Math.round(value * 1e12) / 1e12;
+    assert.equal(cost.input, usd(((usage.prompt_tokens ?? 0) * 0.2) / 1e6));
+    assert.equal(cost.output, usd(((usage.completion_tokens ?? 0) * 2) / 1e6));
+    assert.equal(cost.total, usd((cost.input ?? 0) + (cost.output ?? 0)));
     const [body] = chatBodies();
     assert.deepEqual(body?.messages, [
       { role: "system", content: "Be brief." },

@@ -43,7 +43,11 @@ describe("registry and cleanup", async () => {
     form.append("purpose", "file-extract");
     form.append("file", new Blob(["manual"]), "manual.txt");
     const manual = (await (
-      await fetch(`${emuA.baseURL}/files`, { method: "POST", body: form })
+      await fetch(`${emuA.baseURL}/files`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: "Bearer sk-other-tool" },
+      })
     ).json()) as { id: string };
 
     const report = await onA.files.cleanup();
@@ -122,7 +126,10 @@ describe("registry and cleanup", async () => {
     const stateDir = join(dir.path, "gone");
     const kimi = clientFor(emuA.baseURL, stateDir);
     const file = await kimi.files.upload(Buffer.from("gone"), { filename: "gone.txt" });
-    await fetch(`${emuA.baseURL}/files/${file.id}`, { method: "DELETE" });
+    await fetch(`${emuA.baseURL}/files/${file.id}`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer sk-other-tool" },
+    });
     const report = await kimi.files.cleanup();
     assert.deepEqual(report.alreadyGone, [file.id]);
     assert.deepEqual(report.deleted, []);
@@ -137,7 +144,11 @@ describe("registry and cleanup", async () => {
     form.append("purpose", "file-extract");
     form.append("file", new Blob(["untracked"]), "u.txt");
     const untracked = (await (
-      await fetch(`${emuB.baseURL}/files`, { method: "POST", body: form })
+      await fetch(`${emuB.baseURL}/files`, {
+        method: "POST",
+        body: form,
+        headers: { authorization: "Bearer sk-other-tool" },
+      })
     ).json()) as { id: string };
     emuB.clearRequests();
     const report = await kimi.files.cleanup({ all: true });
