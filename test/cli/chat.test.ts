@@ -2,7 +2,7 @@
  * `kimi-provider chat` end to end: the built CLI as a child process against the emulator.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
@@ -67,7 +67,19 @@ describe("kimi-provider chat", () => {
   it("--json prints exactly one object with the contract's fields, and sends -m, -s, --temperature, --max-tokens", async () => {
     emu.clearRequests();
     const run = await runCli(
-      ["chat", "--json", "-m", "moonshot-v1-8k", "-s", "Be brief.", "--temperature", "0.2", "--max-tokens", "300", "Hi"],
+      [
+        "chat",
+        "--json",
+        "-m",
+        "moonshot-v1-8k",
+        "-s",
+        "Be brief.",
+        "--temperature",
+        "0.2",
+        "--max-tokens",
+        "300",
+        "Hi",
+      ],
       { env: env() },
     );
     assert.equal(run.code, 0, run.stderr);
@@ -87,7 +99,12 @@ describe("kimi-provider chat", () => {
     assert.deepEqual(out.tool_calls, []);
     assert.equal(out.finish_reason, "stop");
     const usage = out.usage as Record<string, number>;
-    assert.deepEqual(Object.keys(usage), ["prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens"]);
+    assert.deepEqual(Object.keys(usage), [
+      "prompt_tokens",
+      "completion_tokens",
+      "total_tokens",
+      "cached_tokens",
+    ]);
     assert.equal(usage.total_tokens, (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0));
     const cost = out.cost_usd as Record<string, number>;
     assert.deepEqual(Object.keys(cost), ["input", "output", "total"]);
@@ -117,21 +134,29 @@ describe("kimi-provider chat", () => {
   it("a thinking model's reasoning goes to stderr, the answer to stdout; --hide-reasoning drops it", async () => {
     const shown = await runCli(["chat", "-m", "kimi-k2.6", "Why is the sky blue?"], { env: env() });
     assert.equal(shown.code, 0, shown.stderr);
-    const json = await runCli(["chat", "-m", "kimi-k2.6", "--json", "Why is the sky blue?"], { env: env() });
+    const json = await runCli(["chat", "-m", "kimi-k2.6", "--json", "Why is the sky blue?"], {
+      env: env(),
+    });
     const parsed = JSON.parse(json.stdout) as { content: string; reasoning_content: string };
     assert.ok(parsed.reasoning_content.length > 0);
     assert.equal(shown.stdout, `${parsed.content}\n`);
     assert.ok(shown.stderr.includes(parsed.reasoning_content.trim()));
-    const hidden = await runCli(["chat", "-m", "kimi-k2.6", "--hide-reasoning", "Why is the sky blue?"], {
-      env: env(),
-    });
+    const hidden = await runCli(
+      ["chat", "-m", "kimi-k2.6", "--hide-reasoning", "Why is the sky blue?"],
+      {
+        env: env(),
+      },
+    );
     assert.equal(hidden.code, 0);
     assert.equal(hidden.stdout, shown.stdout);
     assert.equal(hidden.stderr, "");
   });
 
   it("--summary prints one line on stderr with tokens, cached share and cost", async () => {
-    const run = await runCli(["chat", "--summary", "-m", "kimi-k2-0905-preview", "Tell me a fact"], { env: env() });
+    const run = await runCli(
+      ["chat", "--summary", "-m", "kimi-k2-0905-preview", "Tell me a fact"],
+      { env: env() },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stderr,
@@ -150,17 +175,25 @@ describe("kimi-provider chat", () => {
           function: {
             name: "get_weather",
             description: "Weather of a city",
-            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+            parameters: {
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+            },
           },
         },
       ]),
     );
     emu.clearRequests();
-    const run = await runCli(["chat", "--tools", tools, "Use get_weather for Paris"], { env: env() });
+    const run = await runCli(["chat", "--tools", tools, "Use get_weather for Paris"], {
+      env: env(),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\[tool call get_weather:0\] get_weather\(\{.*"city".*\}\)$/m);
-    assert.equal((chatBodies()[0]?.tools as unknown[]).length, 1);
-    const json = await runCli(["chat", "--json", "--tools", tools, "Use get_weather for Paris"], { env: env() });
+    assert.deepEqual(chatBodies()[0]?.tools, JSON.parse(readFileSync(tools, "utf8")));
+    const json = await runCli(["chat", "--json", "--tools", tools, "Use get_weather for Paris"], {
+      env: env(),
+    });
     const parsed = JSON.parse(json.stdout) as {
       finish_reason: string;
       tool_calls: { id: string; type: string; function: { name: string; arguments: string } }[];
@@ -169,7 +202,10 @@ describe("kimi-provider chat", () => {
     assert.equal(parsed.tool_calls.length, 1);
     assert.equal(parsed.tool_calls[0]?.id, "get_weather:0");
     assert.equal(parsed.tool_calls[0]?.function.name, "get_weather");
-    assert.equal(typeof (JSON.parse(parsed.tool_calls[0]?.function.arguments ?? "") as { city: unknown }).city, "string");
+    assert.equal(
+      typeof (JSON.parse(parsed.tool_calls[0]?.function.arguments ?? "") as { city: unknown }).city,
+      "string",
+    );
   });
 
   it("a --tools file that is not a JSON array of tools is a usage error naming --tools", async () => {
@@ -188,7 +224,9 @@ describe("kimi-provider chat", () => {
     emu.clearRequests();
     const run = await runCli(["chat", "-f", notes, "What is the launch code?"], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    const upload = emu.requests.find((request) => request.method === "POST" && request.path === "/v1/files");
+    const upload = emu.requests.find(
+      (request) => request.method === "POST" && request.path === "/v1/files",
+    );
     assert.deepEqual(upload?.body, { purpose: "file-extract", filename: "notes.txt", bytes: 29 });
     const messages = chatBodies()[0]?.messages as { role: string; content: string }[];
     assert.equal(messages.length, 2);
@@ -253,7 +291,9 @@ describe("kimi-provider chat", () => {
     assert.match(run.stderr, /^> Authorization: Bearer \[REDACTED\]$/m);
     assert.match(run.stderr, /^< 200 POST /m);
     assert.ok(!run.stderr.includes(KEY) && !run.stdout.includes(KEY));
-    const failed = await runCli(["--verbose", "chat", "hi"], { env: { ...env(), KIMI_API_KEY: "sk-other-9876543210abc" } });
+    const failed = await runCli(["--verbose", "chat", "hi"], {
+      env: { ...env(), KIMI_API_KEY: "sk-other-9876543210abc" },
+    });
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /^< 401 POST /m);
     assert.ok(!failed.stderr.includes("sk-other-9876543210abc"));
@@ -278,9 +318,13 @@ describe("kimi-provider chat", () => {
     assert.ok(sent, "the answer started streaming");
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /interrupted; the uploaded file was deleted/);
-    const uploaded = emu.requests.find((request) => request.method === "POST" && request.path === "/v1/files");
+    const uploaded = emu.requests.find(
+      (request) => request.method === "POST" && request.path === "/v1/files",
+    );
     assert.ok(uploaded);
-    const deletes = emu.requests.filter((request) => request.method === "DELETE" && request.path.startsWith("/v1/files/"));
+    const deletes = emu.requests.filter(
+      (request) => request.method === "DELETE" && request.path.startsWith("/v1/files/"),
+    );
     assert.equal(deletes.length, 1);
     assert.equal(deletes[0]?.status, 200);
     const list = (await (

@@ -25,11 +25,20 @@ describe("kimi-provider files", () => {
   const temp = new TempDirs();
   let state: string;
   let dir: string;
-  const env = () => ({ KIMI_API_KEY: KEY, KIMI_BASE_URL: emu.baseURL, KIMI_STATE_DIR: state, HOME: state });
+  const env = () => ({
+    KIMI_API_KEY: KEY,
+    KIMI_BASE_URL: emu.baseURL,
+    KIMI_STATE_DIR: state,
+    HOME: state,
+  });
   const accountFiles = async (): Promise<WireFile[]> =>
-    ((await (await fetch(`${emu.baseURL}/files`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
-      data: WireFile[];
-    }).data;
+    (
+      (await (
+        await fetch(`${emu.baseURL}/files`, { headers: { authorization: `Bearer ${KEY}` } })
+      ).json()) as {
+        data: WireFile[];
+      }
+    ).data;
 
   before(async () => {
     emu = await startEmulator({ apiKey: KEY });
@@ -52,14 +61,19 @@ describe("kimi-provider files", () => {
     assert.equal(file.bytes, 15);
     assert.equal(file.purpose, "file-extract");
     assert.match(file.id, /^[0-9a-v]{20}$/);
-    const two = await runCli(["files", "upload", "--json", join(dir, "a.txt"), join(dir, "b.md")], { env: env() });
+    const two = await runCli(["files", "upload", "--json", join(dir, "a.txt"), join(dir, "b.md")], {
+      env: env(),
+    });
     const files = JSON.parse(two.stdout) as WireFile[];
     assert.deepEqual(
       files.map((entry) => entry.filename),
       ["a.txt", "b.md"],
     );
     const human = await runCli(["files", "upload", join(dir, "b.md")], { env: env() });
-    assert.match(human.stdout, /^uploaded .*b\.md -> [0-9a-v]{20} \(23 bytes, file-extract, \w+\)\n$/);
+    assert.match(
+      human.stdout,
+      /^uploaded .*b\.md -> [0-9a-v]{20} \(23 bytes, file-extract, \w+\)\n$/,
+    );
     assert.equal((await accountFiles()).length, 4);
   });
 
@@ -76,7 +90,10 @@ describe("kimi-provider files", () => {
     const first = files.find((file) => file.filename === "b.md");
     assert.ok(first);
     const got = await runCli(["files", "get", first.id, "--json"], { env: env() });
-    assert.deepEqual(JSON.parse(got.stdout), files.find((file) => file.id === first.id));
+    assert.deepEqual(
+      JSON.parse(got.stdout),
+      files.find((file) => file.id === first.id),
+    );
     const content = await runCli(["files", "content", first.id], { env: env() });
     assert.equal(content.code, 0, content.stderr);
     assert.match(content.stdout, /Second document\./);
@@ -91,11 +108,15 @@ describe("kimi-provider files", () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /NotFoundError \(not_found, HTTP 404\)/);
     emu.clearRequests();
-    const badPath = await runCli(["files", "upload", join(dir, "a.txt"), join(dir, "nope.txt")], { env: env() });
+    const badPath = await runCli(["files", "upload", join(dir, "a.txt"), join(dir, "nope.txt")], {
+      env: env(),
+    });
     assert.equal(badPath.code, 2);
     assert.match(badPath.stderr, /nope\.txt/);
     assert.equal(emu.requests.length, 0);
-    const badPurpose = await runCli(["files", "upload", "--purpose", "fun", join(dir, "a.txt")], { env: env() });
+    const badPurpose = await runCli(["files", "upload", "--purpose", "fun", join(dir, "a.txt")], {
+      env: env(),
+    });
     assert.equal(badPurpose.code, 2);
     assert.match(badPurpose.stderr, /usage error \(--purpose\)/);
     const noSub = await runCli(["files"], { env: env() });
@@ -123,11 +144,17 @@ describe("kimi-provider files", () => {
     form.append("purpose", "file-extract");
     form.append("file", new Blob(["foreign"]), "foreign.txt");
     const foreign = (await (
-      await fetch(`${emu.baseURL}/files`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: form })
+      await fetch(`${emu.baseURL}/files`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}` },
+        body: form,
+      })
     ).json()) as WireFile;
     await runCli(["files", "upload", join(dir, "a.txt")], { env: env() });
 
-    const young = await runCli(["files", "cleanup", "--older-than", "1h", "--json"], { env: env() });
+    const young = await runCli(["files", "cleanup", "--older-than", "1h", "--json"], {
+      env: env(),
+    });
     assert.equal(young.code, 0, young.stderr);
     assert.deepEqual((JSON.parse(young.stdout) as { deleted: string[] }).deleted, []);
 
@@ -141,7 +168,9 @@ describe("kimi-provider files", () => {
       [foreign.id],
     );
 
-    const oldOnly = await runCli(["files", "cleanup", "--all", "--older-than", "1d"], { env: env() });
+    const oldOnly = await runCli(["files", "cleanup", "--all", "--older-than", "1d"], {
+      env: env(),
+    });
     assert.equal(oldOnly.code, 0, oldOnly.stderr);
     assert.equal((await accountFiles()).length, 1);
     const all = await runCli(["files", "cleanup", "--all"], { env: env() });
