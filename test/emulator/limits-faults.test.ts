@@ -65,9 +65,7 @@ describe("rate limits, quota, account endpoints", () => {
       const current = 2 * estimatePromptTokens(BODY.messages) + 1100;
       assert.match(
         res.json.error.message,
-        new RegExp(
-          `request reached organization TPM rate limit, current:${current}, limit:1000$`,
-        ),
+        new RegExp(`request reached organization TPM rate limit, current:${current}, limit:1000$`),
       );
     }));
 
