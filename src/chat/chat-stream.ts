@@ -23,7 +23,13 @@ import {
 } from "../http/errors.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
-import { type ChatContext, type PreparedChat, prepareChatRequest } from "./prepare-request.ts";
+import {
+  type ChatContext,
+  chatCompletionRequest,
+  type PreparedChat,
+  prepareChatRequest,
+  responseRequestId,
+} from "./prepare-request.ts";
 import type { ChatRequest, ChatResult, RequestOptions, StreamEvent, ToolCall } from "./types.ts";
 
 interface ToolCallState {
@@ -145,7 +151,6 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   }
 
   async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
-    const options = this.#options;
     let open: OpenResponse | undefined;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let settled = false;
@@ -153,16 +158,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     const choices: ChoiceState[] = [newChoice(0)];
     try {
       const prepared = prepareChatRequest(this.#request, this.#context, true);
-      open = await this.#context.http.open({
-        method: "POST",
-        path: "/chat/completions",
-        body: prepared.body,
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-        maxRetries: options.maxRetries,
-        headers: options.headers,
-        model: prepared.modelId,
-      });
+      open = await this.#context.http.open(chatCompletionRequest(prepared, this.#options));
       const response = open.response;
       if (!response.body) {
         throw new MalformedResponseError("The stream response has no body. Retry the request.");
@@ -372,8 +368,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         created: meta.created,
         choices: received,
         usage: meta.topUsage,
-        requestId:
-          meta.headers.get("msh-request-id") ?? meta.headers.get("x-trace-id") ?? undefined,
+        requestId: responseRequestId(meta.headers),
       },
       prepared.model,
       prepared.modelId,

@@ -1,13 +1,11 @@
-/** Chat completions: types, request building, non-streaming and streaming calls, tool helpers. */
-export * from "./chat-result.ts";
-export * from "./chat-stream.ts";
-export * from "./complete-chat.ts";
-export * from "./prepare-request.ts";
-export * from "./tool-arguments.ts";
+/** Chat completions: the public types, the stream class, and the tool-call helpers. */
+export { ChatStream } from "./chat-stream.ts";
+export { parseToolArguments, type ToolArgumentsSchema } from "./tool-arguments.ts";
 export * from "./types.ts";
 export {
   answerWebSearchCalls,
   isWebSearchCall,
+  WEB_SEARCH_TOOL_NAME,
   webSearchTokens,
   webSearchTool,
   webSearchToolMessage,

@@ -4,12 +4,12 @@
  */
 import type { ResolvedConfig } from "../config/config.ts";
 import type { UsageLedger } from "../cost/ledger.ts";
-import type { HttpTransport } from "../http/transport.ts";
+import type { HttpTransport, TransportRequest } from "../http/transport.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { estimatePromptTokens } from "../tokens/local-estimator.ts";
-import type { ChatRequest } from "./types.ts";
+import type { ChatRequest, RequestOptions } from "./types.ts";
 
 /** What chat calls need from the client. */
 export interface ChatContext {
@@ -71,4 +71,26 @@ export function prepareChatRequest(
       ? last.content
       : "";
   return { modelId, model, body, prefix, decision, promptTokens };
+}
+
+/** The `POST /chat/completions` transport request for `prepared`, with the caller's options. */
+export function chatCompletionRequest(
+  prepared: PreparedChat,
+  options: RequestOptions,
+): TransportRequest {
+  return {
+    method: "POST",
+    path: "/chat/completions",
+    body: prepared.body,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    headers: options.headers,
+    model: prepared.modelId,
+  };
+}
+
+/** Moonshot's id of a response (`Msh-Request-Id`, else `x-trace-id`), to quote to its support. */
+export function responseRequestId(headers: Headers): string | undefined {
+  return headers.get("msh-request-id") ?? headers.get("x-trace-id") ?? undefined;
 }

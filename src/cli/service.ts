@@ -37,11 +37,6 @@ export interface ServiceSession {
   close(): Promise<void>;
 }
 
-/** Whether the environment has an API key. */
-export function hasApiKey(env: Record<string, string | undefined>): boolean {
-  return (env.KIMI_API_KEY ?? "").trim() !== "";
-}
-
 /**
  * Opens the service for a command. Throws `ConfigurationError` (exit 2) for an invalid `KIMI_*`
  * variable before anything is started or sent.

@@ -5,89 +5,56 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CostBreakdown } from "../cost/pricing.ts";
-import type { Usage } from "../cost/usage.ts";
+import {
+  addToUsageTotals,
+  emptyUsageTotals,
+  type RecordableCall,
+  type UsageTotals,
+} from "../cost/ledger.ts";
+import { writeFileAtomic } from "../files/atomic-write.ts";
 import { withFileLock } from "../files/file-lock.ts";
 import { ConfigurationError } from "../http/errors.ts";
-import { writeFileAtomic } from "./atomic-write.ts";
 
 /** File name of the ledger inside the state directory. */
 export const USAGE_FILE_NAME = "usage.json";
 
-/** Totals over a set of calls. */
-export interface StoredTotals {
-  requests: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  /** `cachedTokens / promptTokens` (0 without prompt tokens). */
-  cacheHitRate: number;
-  /** Sum of the known costs, USD. */
-  costUsd: number;
-  /** Calls whose cost was unknown (model without a price), not in `costUsd`. */
-  unpricedRequests: number;
-}
-
 /** The ledger file's content. */
-export interface StoredUsage extends StoredTotals {
+export interface StoredUsage extends UsageTotals {
   version: 1;
   /** ISO time the totals started (creation or last reset). */
   since: string;
   /** ISO time of the last recorded call, `null` before the first. */
   updatedAt: string | null;
-  byModel: Record<string, StoredTotals>;
-}
-
-/** What one chat run adds. */
-export interface UsageRecord {
-  model: string;
-  usage: Usage;
-  cost: Pick<CostBreakdown, "total">;
-}
-
-function emptyTotals(): StoredTotals {
-  return {
-    requests: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    cachedTokens: 0,
-    reasoningTokens: 0,
-    cacheHitRate: 0,
-    costUsd: 0,
-    unpricedRequests: 0,
-  };
+  byModel: Record<string, UsageTotals>;
 }
 
 /** An empty ledger starting now. */
 export function emptyUsage(now: Date = new Date()): StoredUsage {
-  return { version: 1, since: now.toISOString(), updatedAt: null, ...emptyTotals(), byModel: {} };
-}
-
-function addTo(totals: StoredTotals, record: UsageRecord): void {
-  totals.requests += 1;
-  totals.promptTokens += record.usage.promptTokens;
-  totals.completionTokens += record.usage.completionTokens;
-  totals.cachedTokens += record.usage.cachedTokens;
-  totals.reasoningTokens += record.usage.reasoningTokens ?? 0;
-  if (record.cost.total === null) totals.unpricedRequests += 1;
-  // Rounded so that sums of decimal prices stay readable (0.1 + 0.2).
-  else totals.costUsd = Math.round((totals.costUsd + record.cost.total) * 1e12) / 1e12;
-  totals.cacheHitRate = totals.promptTokens === 0 ? 0 : totals.cachedTokens / totals.promptTokens;
+  return {
+    version: 1,
+    since: now.toISOString(),
+    updatedAt: null,
+    ...emptyUsageTotals(),
+    byModel: {},
+  };
 }
 
 /** `ledger` plus one call (pure; returns a new object). */
-export function addUsage(ledger: StoredUsage, record: UsageRecord, now = new Date()): StoredUsage {
-  const next: StoredUsage = structuredClone(ledger);
-  addTo(next, record);
-  const model = next.byModel[record.model] ?? emptyTotals();
-  addTo(model, record);
-  next.byModel[record.model] = model;
-  next.updatedAt = now.toISOString();
-  return next;
+function addUsage(ledger: StoredUsage, call: RecordableCall, now = new Date()): StoredUsage {
+  const { version, since, byModel } = ledger;
+  return {
+    ...addToUsageTotals(ledger, call),
+    version,
+    since,
+    updatedAt: now.toISOString(),
+    byModel: {
+      ...byModel,
+      [call.model]: addToUsageTotals(byModel[call.model] ?? emptyUsageTotals(), call),
+    },
+  };
 }
 
-function isTotals(value: unknown): value is StoredTotals {
+function isTotals(value: unknown): value is UsageTotals {
   if (!value || typeof value !== "object") return false;
   const totals = value as Record<string, unknown>;
   return ["requests", "promptTokens", "completionTokens", "cachedTokens", "costUsd"].every(
@@ -141,7 +108,20 @@ export async function readUsage(stateDir: string): Promise<StoredUsage> {
       `The usage ledger ${path} is damaged (not the expected JSON). Run \`kimi-provider usage --reset\` to start over.`,
     );
   }
-  return parsed;
+  // Ledgers written before web searches were counted lack `webSearchCalls`: start it at 0.
+  const { version, since, updatedAt, byModel, ...totals } = parsed;
+  const models = Object.entries(byModel).map(([id, model]) => [
+    id,
+    { ...emptyUsageTotals(), ...model },
+  ]);
+  return {
+    version,
+    since,
+    updatedAt,
+    ...emptyUsageTotals(),
+    ...totals,
+    byModel: Object.fromEntries(models),
+  };
 }
 
 /** Writes the ledger atomically (temporary file + rename). */
@@ -153,10 +133,10 @@ export async function writeUsage(stateDir: string, ledger: StoredUsage): Promise
  * Adds one call to the ledger on disk and returns the new totals. The read-modify-write holds a
  * cross-process lock so two chats finishing together both count.
  */
-export async function recordUsage(stateDir: string, record: UsageRecord): Promise<StoredUsage> {
+export async function recordUsage(stateDir: string, call: RecordableCall): Promise<StoredUsage> {
   await mkdir(stateDir, { recursive: true });
   return withFileLock(`${usagePath(stateDir)}.lock`, async () => {
-    const next = addUsage(await readUsage(stateDir), record);
+    const next = addUsage(await readUsage(stateDir), call);
     await writeUsage(stateDir, next);
     return next;
   });

@@ -30,11 +30,13 @@ export interface UsageSnapshot extends UsageTotals {
 export interface RecordableCall {
   model: string;
   usage: Usage;
-  cost: CostBreakdown;
+  /** Only `total` counts (`null`: unpriced). */
+  cost: Pick<CostBreakdown, "total">;
   webSearchCalls?: number;
 }
 
-function emptyTotals(): UsageTotals {
+/** Totals of no calls at all. */
+export function emptyUsageTotals(): UsageTotals {
   return {
     requests: 0,
     promptTokens: 0,
@@ -48,32 +50,35 @@ function emptyTotals(): UsageTotals {
   };
 }
 
-function add(totals: UsageTotals, call: RecordableCall): void {
-  totals.requests++;
-  totals.promptTokens += call.usage.promptTokens;
-  totals.completionTokens += call.usage.completionTokens;
-  totals.cachedTokens += call.usage.cachedTokens;
-  totals.reasoningTokens += call.usage.reasoningTokens ?? 0;
-  totals.webSearchCalls += call.webSearchCalls ?? 0;
-  if (call.cost.total === null) totals.unpricedRequests++;
-  else totals.costUsd = Math.round((totals.costUsd + call.cost.total) * 1e12) / 1e12;
-  totals.cacheHitRate = totals.promptTokens === 0 ? 0 : totals.cachedTokens / totals.promptTokens;
+/**
+ * `totals` plus one call, as a new object (pure). Shared by the in-memory {@link UsageLedger} and
+ * the CLI's ledger on disk, so both count the same way.
+ */
+export function addToUsageTotals(totals: UsageTotals, call: RecordableCall): UsageTotals {
+  const next = { ...totals };
+  next.requests++;
+  next.promptTokens += call.usage.promptTokens;
+  next.completionTokens += call.usage.completionTokens;
+  next.cachedTokens += call.usage.cachedTokens;
+  next.reasoningTokens += call.usage.reasoningTokens ?? 0;
+  next.webSearchCalls += call.webSearchCalls ?? 0;
+  if (call.cost.total === null) next.unpricedRequests++;
+  // Rounded so that sums of decimal prices stay readable (0.1 + 0.2).
+  else next.costUsd = Math.round((next.costUsd + call.cost.total) * 1e12) / 1e12;
+  next.cacheHitRate = next.promptTokens === 0 ? 0 : next.cachedTokens / next.promptTokens;
+  return next;
 }
 
 /** A running total of usage and cost. */
 export class UsageLedger {
-  #total: UsageTotals = emptyTotals();
+  #total: UsageTotals = emptyUsageTotals();
   #byModel = new Map<string, UsageTotals>();
 
   /** Adds one call. */
   record(call: RecordableCall): void {
-    add(this.#total, call);
-    let model = this.#byModel.get(call.model);
-    if (!model) {
-      model = emptyTotals();
-      this.#byModel.set(call.model, model);
-    }
-    add(model, call);
+    this.#total = addToUsageTotals(this.#total, call);
+    const model = this.#byModel.get(call.model) ?? emptyUsageTotals();
+    this.#byModel.set(call.model, addToUsageTotals(model, call));
   }
 
   /** A copy of the totals so far. */
@@ -85,7 +90,7 @@ export class UsageLedger {
 
   /** Starts over from zero. */
   reset(): void {
-    this.#total = emptyTotals();
+    this.#total = emptyUsageTotals();
     this.#byModel.clear();
   }
 }

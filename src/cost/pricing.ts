@@ -41,6 +41,14 @@ function money(value: number): number {
   return Math.round(value * 1e12) / 1e12;
 }
 
+/**
+ * A running USD total plus one call's cost (pure, rounded like every amount here). `null`, an
+ * unknown price, is contagious: a total with an unpriced call in it is unknown.
+ */
+export function addCost(total: number | null, cost: number | null): number | null {
+  return total === null || cost === null ? null : money(total + cost);
+}
+
 function price(tokens: number, perMillion: number | null): number | null {
   return perMillion === null ? null : money((tokens * perMillion) / PER_MILLION);
 }

@@ -32,6 +32,23 @@ export function emptyUsage(): Usage {
   };
 }
 
+/**
+ * Usage of two calls together (pure). `reasoningTokens` stays `null` only while neither call
+ * reported any.
+ */
+export function sumUsage(total: Usage, call: Usage): Usage {
+  return {
+    promptTokens: total.promptTokens + call.promptTokens,
+    completionTokens: total.completionTokens + call.completionTokens,
+    totalTokens: total.totalTokens + call.totalTokens,
+    cachedTokens: total.cachedTokens + call.cachedTokens,
+    reasoningTokens:
+      call.reasoningTokens === null
+        ? total.reasoningTokens
+        : (total.reasoningTokens ?? 0) + call.reasoningTokens,
+  };
+}
+
 function count(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

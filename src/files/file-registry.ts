@@ -8,10 +8,10 @@
  * so two processes never lose each other's entries and a crash mid-write leaves either the old
  * or the new file, never a torn one. Readers need no lock: they always see a whole file.
  */
-import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigurationError } from "../http/errors.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
 import { withFileLock } from "./file-lock.ts";
 
 /** One uploaded (or being uploaded) file. */
@@ -150,30 +150,10 @@ export class FileRegistry {
   }
 
   async #writeAtomically(content: RegistryFile): Promise<void> {
-    const temp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
     try {
-      const handle = await open(temp, "w", 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(content, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.path);
+      await writeFileAtomic(this.path, `${JSON.stringify(content, null, 2)}\n`);
     } catch (error) {
-      await unlink(temp).catch(() => undefined);
       throw this.#stateError(error);
-    }
-    // Make the rename itself durable; not every platform can fsync a directory.
-    try {
-      const dir = await open(this.stateDir, "r");
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
-    } catch {
-      // Best effort (e.g. Windows).
     }
   }
 

@@ -3,8 +3,10 @@
  * name the fix, a local registry of what this library uploaded, batch upload, cleanup, and
  * chat-with-files.
  */
+
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { abortableSleep } from "../http/abortable-sleep.ts";
 import { AbortError, ConfigurationError, InvalidRequestError, KimiError } from "../http/errors.ts";
 import { retryDelayMs } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
@@ -67,21 +69,6 @@ export interface FilesApiOptions {
   stateDir: string;
   /** Where chat-with-files sends its chat (the client itself); resolved when first needed. */
   chatClient?: () => ChatClientLike;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolveSleep, reject) => {
-    if (signal?.aborted) return reject(new AbortError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolveSleep();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError());
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function fileIdPath(id: string): string {
@@ -191,7 +178,7 @@ export class FilesApi {
           method: "POST",
           path: "/files",
         });
-        await sleep(delayMs, signal);
+        await abortableSleep(delayMs, signal);
       }
     }
   }

@@ -2,6 +2,7 @@
  * The HTTP transport every part of the library sends through: base URL, bearer auth, per-request
  * timeout, caller cancellation, typed errors, retries with backoff, and redacted debug events.
  */
+import { abortableSleep } from "./abortable-sleep.ts";
 import { errorFromResponse } from "./error-mapping.ts";
 import {
   AbortError,
@@ -99,24 +100,6 @@ export interface OpenResponse {
   translateBodyError: (error: unknown) => KimiError;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortError());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError());
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Sends requests to the Moonshot API with auth, timeouts, retries and typed errors. */
 export class HttpTransport {
   readonly options: TransportOptions;
@@ -205,7 +188,7 @@ export class HttpTransport {
         };
         this.options.onRetry?.(event);
         this.options.debug?.({ type: "retry", event });
-        await sleep(delayMs, request.signal);
+        await abortableSleep(delayMs, request.signal);
       }
     }
   }

@@ -5,7 +5,8 @@
  * not repeat that prefix.
  */
 import type { ChatMessage, ChatRequest, ChatResult, RequestOptions } from "../chat/types.ts";
-import type { Usage } from "../cost/usage.ts";
+import { addCost } from "../cost/pricing.ts";
+import { emptyUsage, sumUsage, type Usage } from "../cost/usage.ts";
 import type { ToolsClient } from "./client-port.ts";
 
 /** Options of {@link continueOnLength}. */
@@ -59,13 +60,7 @@ export async function continueOnLength(
 
   const parts: string[] = [];
   const results: ChatResult[] = [];
-  const usage: Usage = {
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    cachedTokens: 0,
-    reasoningTokens: null,
-  };
+  let usage = emptyUsage();
   let cost: number | null = 0;
   let text = "";
   let reasoning: string | null = null;
@@ -95,14 +90,8 @@ export async function continueOnLength(
     parts.push(part);
     text += part;
     if (result.reasoningContent !== null) reasoning = (reasoning ?? "") + result.reasoningContent;
-    usage.promptTokens += result.usage.promptTokens;
-    usage.completionTokens += result.usage.completionTokens;
-    usage.totalTokens += result.usage.totalTokens;
-    usage.cachedTokens += result.usage.cachedTokens;
-    if (result.usage.reasoningTokens !== null) {
-      usage.reasoningTokens = (usage.reasoningTokens ?? 0) + result.usage.reasoningTokens;
-    }
-    cost = cost === null || result.cost.total === null ? null : cost + result.cost.total;
+    usage = sumUsage(usage, result.usage);
+    cost = addCost(cost, result.cost.total);
 
     const cut = result.finishReason === "length";
     // An empty prefix cannot be sent: Moonshot rejects empty content (reference §2.1).
@@ -115,7 +104,7 @@ export async function continueOnLength(
         finishReason: result.finishReason,
         truncated: cut,
         usage,
-        totalCostUsd: cost === null ? null : Math.round(cost * 1e12) / 1e12,
+        totalCostUsd: cost,
         results,
       };
     }

@@ -13,7 +13,8 @@ import type {
   ResponseFormat,
   ThinkingSetting,
 } from "../chat/types.ts";
-import type { Usage } from "../cost/usage.ts";
+import { addCost } from "../cost/pricing.ts";
+import { emptyUsage, sumUsage, type Usage } from "../cost/usage.ts";
 import { InvalidRequestError } from "../http/errors.ts";
 import type { ToolsClient } from "./client-port.ts";
 import { StructuredOutputError } from "./structured-output-error.ts";
@@ -109,13 +110,7 @@ export async function generateObject<T>(
     throw new InvalidRequestError("generateObject needs `messages` or a `prompt`.");
   }
 
-  const usage: Usage = {
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    cachedTokens: 0,
-    reasoningTokens: null,
-  };
+  let usage = emptyUsage();
   let cost: number | null = 0;
   const maxAttempts = 1 + Math.max(0, options.maxRepairs ?? 1);
   let lastText = "";
@@ -134,14 +129,8 @@ export async function generateObject<T>(
       ...options.requestOptions,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });
-    usage.promptTokens += answer.usage.promptTokens;
-    usage.completionTokens += answer.usage.completionTokens;
-    usage.totalTokens += answer.usage.totalTokens;
-    usage.cachedTokens += answer.usage.cachedTokens;
-    if (answer.usage.reasoningTokens !== null) {
-      usage.reasoningTokens = (usage.reasoningTokens ?? 0) + answer.usage.reasoningTokens;
-    }
-    cost = cost === null || answer.cost.total === null ? null : cost + answer.cost.total;
+    usage = sumUsage(usage, answer.usage);
+    cost = addCost(cost, answer.cost.total);
 
     lastText = answer.content;
     const checked = parseAndValidate(validator, answer.content);
@@ -152,7 +141,7 @@ export async function generateObject<T>(
         mode,
         attempts: attempt,
         usage,
-        totalCostUsd: cost === null ? null : Math.round(cost * 1e12) / 1e12,
+        totalCostUsd: cost,
       };
     }
     lastProblems = checked.problems;

@@ -6,7 +6,8 @@
  */
 import type { ChatMessage, ChatRequest, ThinkingSetting, ToolDefinition } from "../chat/types.ts";
 import { webSearchTool } from "../chat/web-search.ts";
-import type { Usage } from "../cost/usage.ts";
+import { addCost } from "../cost/pricing.ts";
+import { emptyUsage, sumUsage } from "../cost/usage.ts";
 import { AbortError, InvalidRequestError } from "../http/errors.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { ToolsClient } from "./client-port.ts";
@@ -77,13 +78,7 @@ async function loop(
   const input = [...options.messages];
   const appended: ChatMessage[] = [];
   const steps: ToolLoopStep[] = [];
-  const usage: Usage = {
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    cachedTokens: 0,
-    reasoningTokens: null,
-  };
+  let usage = emptyUsage();
   let costUsd: number | null = 0;
   let webSearchCalls = 0;
 
@@ -97,7 +92,7 @@ async function loop(
       messages: [...input, ...appended],
       newMessages: [...appended],
       steps: [...steps],
-      usage: { ...usage },
+      usage,
       totalCostUsd: costUsd,
       webSearchCalls,
     };
@@ -141,9 +136,8 @@ async function loop(
     }
     const answer = await stream.result;
 
-    addUsage(usage, answer.usage);
-    costUsd =
-      costUsd === null || answer.cost.total === null ? null : round(costUsd + answer.cost.total);
+    usage = sumUsage(usage, answer.usage);
+    costUsd = addCost(costUsd, answer.cost.total);
     webSearchCalls += answer.webSearchCalls;
     appended.push(assistantMessageFor(answer));
     channel.push({
@@ -234,20 +228,6 @@ function thinkingFor(
   return typeof options.thinking === "object" ? options.thinking : false;
 }
 
-function addUsage(total: Usage, step: Usage): void {
-  total.promptTokens += step.promptTokens;
-  total.completionTokens += step.completionTokens;
-  total.totalTokens += step.totalTokens;
-  total.cachedTokens += step.cachedTokens;
-  if (step.reasoningTokens !== null) {
-    total.reasoningTokens = (total.reasoningTokens ?? 0) + step.reasoningTokens;
-  }
-}
-
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortError("The tool run was aborted by the caller.");
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e12) / 1e12;
 }

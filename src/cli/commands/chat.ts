@@ -194,6 +194,7 @@ async function record(
       model: result.model,
       usage: result.usage,
       cost: result.cost,
+      webSearchCalls: result.webSearchCalls,
     });
   } catch (error) {
     context.terminal.err(
