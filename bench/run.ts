@@ -7,7 +7,6 @@
  * reported with its reason and the rest still runs. `BENCH_QUICK=1` does a ~1 minute smoke run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { CLIENT_IDS } from "./clients/index.ts";
 import { benchConfig } from "./config.ts";
 import { runChild, type ServiceChild, startServiceChild } from "./lib/child.ts";
 import { machineInfo } from "./lib/machine.ts";
@@ -58,6 +57,12 @@ async function main(): Promise<void> {
   const baseURL = emulator.data.baseURL;
   let replay: ServiceChild<{ baseURL: string; bytes: number }> | undefined;
   try {
+    // First, while the emulator is fresh: how much headroom the service has over any client.
+    const emulatorThroughput = await outcome("emulator", "emulator throughput", () =>
+      runChild<EmulatorThroughput>(suite("emulator-throughput"), {
+        input: { baseURL, ...config.emulator },
+      }),
+    );
     const overhead: Outcome<OverheadRow[]>[] = [];
     for (const { concurrency, plan } of config.overhead) {
       overhead.push(
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     const memorySequential: Outcome<SequentialMemory>[] = [];
     const memoryStreams: Outcome<StreamsMemory>[] = [];
     const m = config.memory;
-    for (const client of CLIENT_IDS) {
+    for (const client of m.clients) {
       const input: MemoryInput = {
         mode: "sequential",
         baseURL,
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
         ),
       );
     }
-    for (const client of CLIENT_IDS) {
+    for (const client of m.clients) {
       const input: MemoryInput = {
         mode: "concurrent-streams",
         baseURL,
@@ -128,11 +133,6 @@ async function main(): Promise<void> {
       );
     }
 
-    const emulatorThroughput = await outcome("emulator", "emulator throughput", () =>
-      runChild<EmulatorThroughput>(suite("emulator-throughput"), {
-        input: { baseURL, ...config.emulator },
-      }),
-    );
     // Cold start last, with the emulator stopped: nothing else competes for the CPU.
     await emulator.stop();
     process.stderr.write("bench: cold start…\n");

@@ -28,6 +28,8 @@ export function createAiSdkClient(baseURL: string): BenchClient {
         messages: BENCH_MESSAGES,
         maxRetries: 0,
         headers: streamHeaders(replyTokens, chunkDelayMs),
+        // Errors arrive as `error` parts below; the default handler would also print them.
+        onError: () => {},
       });
       const run: StreamRun = { chunks: 0, firstChunkAt: 0 };
       for await (const part of result.fullStream) {

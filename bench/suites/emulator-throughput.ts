@@ -90,6 +90,8 @@ async function main(): Promise<EmulatorThroughput> {
   if (run.errors > 0) throw run.firstError;
   const summary = summarize(run.latenciesMs);
 
+  for (let i = 0; i < 3; i++)
+    await post(agent, url, streamBody, streamHeaders(input.streamReplyTokens));
   let events = 0;
   let streamMs = 0;
   for (let i = 0; i < input.streams; i++) {

@@ -4,7 +4,7 @@
  * Readings are taken after a full GC, so what remains is live data; a leak shows as growth
  * that keeps going after warm-up instead of flattening.
  */
-import { type ClientId, loadClients } from "../clients/index.ts";
+import { type ClientId, describeError, loadClients } from "../clients/index.ts";
 import { childInput, runSuite } from "../lib/child.ts";
 import { gcExposed, mib, RssSampler, settledRss } from "../lib/memory.ts";
 
@@ -63,6 +63,8 @@ export interface StreamsMemory {
   /** Last wave minus first wave (settled): the growth that did not flatten. */
   rssGrowthAfterFirstWaveMiB: number;
   heapGrowthAfterFirstWaveMiB: number;
+  /** Streams the client failed, over all waves; `error` holds the first reason. */
+  failedStreams: number;
   error: string | null;
 }
 
@@ -102,7 +104,7 @@ async function main(): Promise<SequentialMemory | StreamsMemory> {
         }
       }
     } catch (caught) {
-      result.error = String(caught);
+      result.error = describeError(caught);
     }
     result.rssGrowthAfterWarmupMiB = growth(result.rssMiB);
     result.heapGrowthAfterWarmupMiB = growth(result.heapMiB);
@@ -122,6 +124,7 @@ async function main(): Promise<SequentialMemory | StreamsMemory> {
     heapAfterWaveMiB: [],
     rssGrowthAfterFirstWaveMiB: Number.NaN,
     heapGrowthAfterFirstWaveMiB: Number.NaN,
+    failedStreams: 0,
     error,
   };
   if (!("client" in entry)) return result;
@@ -130,18 +133,25 @@ async function main(): Promise<SequentialMemory | StreamsMemory> {
   try {
     for (let wave = 0; wave < input.waves; wave++) {
       sampler.start();
-      await Promise.all(
+      // allSettled: a stream the client fails (e.g. a keep-alive race under load) is counted
+      // and reported, and the memory readings of the wave still stand.
+      const settled = await Promise.allSettled(
         Array.from({ length: input.streams }, () =>
           client.stream(input.replyTokens, input.chunkDelayMs),
         ),
       );
       sampler.stop();
+      for (const outcome of settled) {
+        if (outcome.status === "fulfilled") continue;
+        result.failedStreams++;
+        result.error ??= describeError(outcome.reason);
+      }
       result.heapAfterWaveMiB.push(mib(await heapUsed()));
       result.rssAfterWaveMiB.push(mib(await settledRss()));
     }
   } catch (caught) {
     sampler.stop();
-    result.error = String(caught);
+    result.error = describeError(caught);
   }
   result.peakDuringMiB = mib(sampler.peak);
   result.rssGrowthAfterFirstWaveMiB = growth(result.rssAfterWaveMiB);

@@ -26,6 +26,11 @@ export interface OverheadRow {
   medianMs: number | null;
   p99Ms: number | null;
   requestsPerSecond: number | null;
+  /**
+   * Client CPU time (user + system) per request, in µs: unlike wall time it barely moves when
+   * other processes share the machine, so it is the steadiest overhead figure.
+   */
+  cpuMicrosPerRequest: number | null;
   error: string | null;
 }
 
@@ -41,6 +46,7 @@ async function main(): Promise<OverheadRow[]> {
     medianMs: null,
     p99Ms: null,
     requestsPerSecond: null,
+    cpuMicrosPerRequest: null,
     error: "error" in entry ? entry.error : null,
   }));
   const ready = [];
@@ -56,12 +62,16 @@ async function main(): Promise<OverheadRow[]> {
     }
     ready.push({ entry, row });
   }
+  const cpuMicros = new Map<ClientId, number>();
   const states = await runRounds(
     ready,
     plan,
     async ({ entry }) => {
+      const cpuBefore = process.cpuUsage();
       const run = await runConcurrent(plan.perRound, concurrency, () => entry.client.chat());
+      const cpu = process.cpuUsage(cpuBefore);
       if (run.errors > 0) throw run.firstError;
+      cpuMicros.set(entry.id, (cpuMicros.get(entry.id) ?? 0) + cpu.user + cpu.system);
       return { samples: run.latenciesMs, elapsedMs: run.elapsedMs };
     },
     describeError,
@@ -78,6 +88,7 @@ async function main(): Promise<OverheadRow[]> {
     row.medianMs = summary.median;
     row.p99Ms = summary.p99;
     row.requestsPerSecond = state.calls / (state.elapsedMs / 1000);
+    row.cpuMicrosPerRequest = (cpuMicros.get(row.id) ?? Number.NaN) / state.calls;
   });
   return rows;
 }
