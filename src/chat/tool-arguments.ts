@@ -2,8 +2,9 @@
  * Parsing a tool call's `arguments` (a JSON string produced by the model, reference §3.1) and
  * validating it against the tool's schema.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { ToolArgumentsError } from "../http/errors.ts";
+import { isZodSchema, loadZod } from "../schema/zod-loader.ts";
 import type { ToolCall } from "./types.ts";
 
 /** A zod schema, or a JSON Schema object (converted with zod's `fromJSONSchema`). */
@@ -12,10 +13,10 @@ export type ToolArgumentsSchema = z.ZodType | Record<string, unknown>;
 const converted = new WeakMap<object, z.ZodType>();
 
 function toZod(schema: ToolArgumentsSchema): z.ZodType {
-  if (schema instanceof z.ZodType) return schema;
+  if (isZodSchema(schema)) return schema;
   let zod = converted.get(schema);
   if (!zod) {
-    zod = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    zod = loadZod().fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
     converted.set(schema, zod);
   }
   return zod;

@@ -4,10 +4,9 @@
  * left behind by a crashed process (dead pid on this host, or older than `staleMs`) is broken
  * instead of blocking every later process.
  */
-import { randomUUID } from "node:crypto";
-import { link, open, readFile, rename, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { ConfigurationError } from "../http/errors.ts";
+import { fsPromises } from "./lazy-fs.ts";
 
 /** Settings of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -43,6 +42,7 @@ function isAlive(pid: number): boolean {
 async function readOwner(
   lockPath: string,
 ): Promise<{ raw: string; owner: LockOwner | undefined } | undefined> {
+  const { readFile } = await fsPromises();
   let raw: string;
   try {
     raw = await readFile(lockPath, "utf8");
@@ -67,7 +67,8 @@ function isStale(owner: LockOwner | undefined, staleMs: number, now: number): bo
 
 /** Breaks the lock only if it still holds exactly what we judged stale. */
 async function breakStaleLock(lockPath: string, staleRaw: string): Promise<void> {
-  const aside = `${lockPath}.stale-${randomUUID()}`;
+  const { link, readFile, rename, unlink } = await fsPromises();
+  const aside = `${lockPath}.stale-${globalThis.crypto.randomUUID()}`;
   try {
     await rename(lockPath, aside);
   } catch (error) {
@@ -84,11 +85,12 @@ async function breakStaleLock(lockPath: string, staleRaw: string): Promise<void>
 }
 
 async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Promise<LockOwner> {
+  const { open } = await fsPromises();
   const deadline = Date.now() + timeoutMs;
   let unparsableSince: number | undefined;
   for (;;) {
     const owner: LockOwner = {
-      token: randomUUID(),
+      token: globalThis.crypto.randomUUID(),
       pid: process.pid,
       host: hostname(),
       acquiredAt: Date.now(),
@@ -129,6 +131,7 @@ async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Pr
 }
 
 async function release(lockPath: string, owner: LockOwner): Promise<void> {
+  const { unlink } = await fsPromises();
   const current = await readOwner(lockPath);
   // Only remove our own lock: if ours was judged stale and broken, the file is someone else's.
   if (current?.owner?.token === owner.token) await unlink(lockPath).catch(() => undefined);

@@ -8,11 +8,11 @@
  * so two processes never lose each other's entries and a crash mid-write leaves either the old
  * or the new file, never a torn one. Readers need no lock: they always see a whole file.
  */
-import { mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigurationError } from "../http/errors.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { withFileLock } from "./file-lock.ts";
+import { fsPromises } from "./lazy-fs.ts";
 
 /** One uploaded (or being uploaded) file. */
 export interface RegistryEntry {
@@ -77,6 +77,7 @@ export class FileRegistry {
 
   /** Every entry, of every host. */
   async read(): Promise<RegistryEntry[]> {
+    const { readFile, rename } = await fsPromises();
     let text: string;
     try {
       text = await readFile(this.path, "utf8");
@@ -105,6 +106,7 @@ export class FileRegistry {
    * Returns the new entries.
    */
   async update(change: (entries: RegistryEntry[]) => RegistryEntry[]): Promise<RegistryEntry[]> {
+    const { mkdir } = await fsPromises();
     try {
       await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
     } catch (error) {

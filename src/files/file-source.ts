@@ -3,11 +3,10 @@
  * client-side checks that must pass before any byte is sent: the file exists and is readable,
  * is a regular file, is not empty, is at most 100 MB (reference §4.2), and the purpose is known.
  */
-import { constants, openAsBlob } from "node:fs";
-import { access, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { FileValidationError } from "../http/errors.ts";
 import { FILE_PURPOSES, type FilePurpose, isFilePurpose, MAX_FILE_BYTES } from "./file-object.ts";
+import { fsModule, fsPromises } from "./lazy-fs.ts";
 
 /** What can be uploaded: a path on disk, a `Blob`/`File`, or bytes (`Buffer`, `Uint8Array`). */
 export type FileInput = string | Blob | Uint8Array;
@@ -68,6 +67,7 @@ async function preparePath(
   path: string,
   filename: string | undefined,
 ): Promise<Omit<PreparedFile, "purpose">> {
+  const { access, constants, stat } = await fsPromises();
   const absolute = resolve(path);
   let size: number;
   try {
@@ -98,6 +98,7 @@ async function preparePath(
     throw new FileValidationError(path, `Cannot upload ${path}: ${String(error)}. Check the file.`);
   }
   checkSize(path, size);
+  const { openAsBlob } = await fsModule();
   const blob = await openAsBlob(absolute);
   return { label: path, filename: filename ?? basename(absolute), bytes: size, blob };
 }

@@ -4,7 +4,6 @@
  * chat-with-files.
  */
 
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { abortableSleep } from "../http/abortable-sleep.ts";
 import { AbortError, ConfigurationError, InvalidRequestError, KimiError } from "../http/errors.ts";
@@ -113,7 +112,8 @@ export class FilesApi {
   async uploadPrepared(prepared: PreparedFile, signal?: AbortSignal): Promise<UploadedFile> {
     if (signal?.aborted)
       throw new AbortError(`The upload of ${prepared.label} was aborted before it started.`);
-    const key = randomUUID();
+    // The global rather than `node:crypto`, whose import costs about 10 ms at start-up.
+    const key = globalThis.crypto.randomUUID();
     await this.registry.add({
       key,
       baseURL: this.baseURL,

@@ -2,9 +2,10 @@
  * The model registry of one client: the built-in catalog, the user's overrides and additions
  * (`createKimi({ models })`), and what `GET /v1/models` last said about the account.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { ConfigurationError, InvalidRequestError } from "../http/errors.ts";
 import type { HttpTransport } from "../http/transport.ts";
+import { loadZod, type Zod } from "../schema/zod-loader.ts";
 import { MODEL_CATALOG } from "./catalog.ts";
 import type { ModelCapabilities, ModelInfo, ModelPricing } from "./model-info.ts";
 import { listModels, type RemoteModel } from "./remote-models.ts";
@@ -51,41 +52,55 @@ const UNKNOWN_CAPABILITIES: ModelCapabilities = {
   automaticCaching: true,
 };
 
-const price = z.number().nonnegative().nullable();
-const overrideSchema = z
-  .object({
-    id: z.string().min(1).optional(),
-    description: z.string().optional(),
-    contextWindow: z.number().int().positive().optional(),
-    pricing: z
-      .object({ inputCacheHit: price, inputCacheMiss: price, output: price })
-      .partial()
-      .optional(),
-    capabilities: z
-      .object({
-        tools: z.boolean(),
-        jsonMode: z.boolean(),
-        jsonSchema: z.boolean(),
-        partial: z.boolean(),
-        imageInput: z.boolean(),
-        videoInput: z.boolean(),
-        thinking: z.enum(["none", "always", "toggle"]),
-        thinkingKeep: z.boolean(),
-        toolChoiceRequired: z.boolean(),
-        webSearch: z.boolean(),
-        automaticCaching: z.boolean(),
-      })
-      .partial()
-      .optional(),
-    sampling: z.enum(["moonshot-v1", "k2", "k2-thinking", "fixed"]).optional(),
-    status: z.enum(["recommended", "current", "legacy", "retired"]).optional(),
-    defaultMaxTokens: z.number().int().positive().optional(),
-    source: z.string().optional(),
-    asOf: z.string().optional(),
-    notes: z.string().optional(),
-    available: z.boolean().optional(),
-  })
-  .strict();
+let overrideSchema: z.ZodType | undefined;
+
+/**
+ * The schema of a model override, built on first use: zod is loaded only by clients that pass
+ * `models` (see src/schema/zod-loader.ts).
+ */
+function getOverrideSchema(): z.ZodType {
+  overrideSchema ??= buildOverrideSchema(loadZod());
+  return overrideSchema;
+}
+
+function buildOverrideSchema(zod: Zod): z.ZodType {
+  const { z } = zod;
+  const price = z.number().nonnegative().nullable();
+  return z
+    .object({
+      id: z.string().min(1).optional(),
+      description: z.string().optional(),
+      contextWindow: z.number().int().positive().optional(),
+      pricing: z
+        .object({ inputCacheHit: price, inputCacheMiss: price, output: price })
+        .partial()
+        .optional(),
+      capabilities: z
+        .object({
+          tools: z.boolean(),
+          jsonMode: z.boolean(),
+          jsonSchema: z.boolean(),
+          partial: z.boolean(),
+          imageInput: z.boolean(),
+          videoInput: z.boolean(),
+          thinking: z.enum(["none", "always", "toggle"]),
+          thinkingKeep: z.boolean(),
+          toolChoiceRequired: z.boolean(),
+          webSearch: z.boolean(),
+          automaticCaching: z.boolean(),
+        })
+        .partial()
+        .optional(),
+      sampling: z.enum(["moonshot-v1", "k2", "k2-thinking", "fixed"]).optional(),
+      status: z.enum(["recommended", "current", "legacy", "retired"]).optional(),
+      defaultMaxTokens: z.number().int().positive().optional(),
+      source: z.string().optional(),
+      asOf: z.string().optional(),
+      notes: z.string().optional(),
+      available: z.boolean().optional(),
+    })
+    .strict();
+}
 
 function merge(id: string, base: ModelInfo | undefined, override: ModelOverride): ModelInfo {
   if (!base && override.contextWindow === undefined) {
@@ -116,7 +131,7 @@ function merge(id: string, base: ModelInfo | undefined, override: ModelOverride)
 }
 
 function validate(id: string, override: unknown): ModelOverride {
-  const parsed = overrideSchema.safeParse(override);
+  const parsed = getOverrideSchema().safeParse(override);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join(".") : "";

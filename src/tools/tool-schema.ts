@@ -3,8 +3,11 @@
  * Schema object, with the two things the library does with it: render it as MFJS for the wire,
  * and validate a parsed value against it.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { isZodSchema, loadZod } from "../schema/zod-loader.ts";
 import { isRecord, type JsonSchema, toMfjsSchema } from "./mfjs-schema.ts";
+
+export { isZodSchema };
 
 /** A zod schema, or a raw JSON Schema object (validated with `z.fromJSONSchema`). */
 export type SchemaInput<T = unknown> = z.ZodType<T> | JsonSchema;
@@ -14,15 +17,15 @@ export type SchemaValidation<T> =
   | { success: true; value: T }
   | { success: false; problems: string[] };
 
-/** True when `schema` is a zod schema rather than a raw JSON Schema object. */
-export function isZodSchema(schema: unknown): schema is z.ZodType {
-  return schema instanceof z.ZodType;
-}
-
 /** The schema as a JSON Schema document (zod's input shape: defaults are optional). */
 export function toJsonSchema(schema: SchemaInput): JsonSchema {
   if (isZodSchema(schema)) {
-    const rendered: unknown = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+    // The schema's own method when it has one (zod 4 classic), so zod is not loaded for it.
+    const params = { io: "input", unrepresentable: "any" } as const;
+    const rendered: unknown =
+      typeof schema.toJSONSchema === "function"
+        ? schema.toJSONSchema(params)
+        : loadZod().toJSONSchema(schema, params);
     return isRecord(rendered) ? rendered : {};
   }
   return schema;
@@ -36,7 +39,7 @@ export function toWireSchema(schema: SchemaInput): JsonSchema {
 /** Compiles a schema into a zod validator once, so each call only validates. */
 export function compileValidator<T>(schema: SchemaInput<T>): z.ZodType<T> {
   if (isZodSchema(schema)) return schema;
-  return z.fromJSONSchema(schema) as z.ZodType<T>;
+  return loadZod().fromJSONSchema(schema) as z.ZodType<T>;
 }
 
 /** Validates `value`, returning the parsed value or readable problems ("path: message"). */
