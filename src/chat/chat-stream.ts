@@ -21,6 +21,7 @@ import {
   NetworkError,
   StreamTruncatedError,
 } from "../http/errors.ts";
+import type { HeaderReader } from "../http/raw-response.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
 import {
@@ -152,7 +153,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 
   async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
     let open: OpenResponse | undefined;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let reader: AsyncIterator<Uint8Array> | undefined;
     let settled = false;
     let completed = false;
     const choices: ChoiceState[] = [newChoice(0)];
@@ -160,10 +161,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const prepared = prepareChatRequest(this.#request, this.#context, true);
       open = await this.#context.http.open(chatCompletionRequest(prepared, this.#options));
       const response = open.response;
-      if (!response.body) {
-        throw new MalformedResponseError("The stream response has no body. Retry the request.");
-      }
-      reader = response.body.getReader();
+      reader = response.body[Symbol.asyncIterator]();
       const headers = response.headers;
       const secrets = [this.#context.config.apiKey];
       const pending: StreamEvent[] = [];
@@ -271,9 +269,9 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const decoder = new TextDecoder();
 
       while (!done) {
-        let read: Awaited<ReturnType<typeof reader.read>>;
+        let read: IteratorResult<Uint8Array>;
         try {
-          read = await reader.read();
+          read = await reader.next();
         } catch (error) {
           throw this.#bodyError(open, error, choices);
         }
@@ -293,6 +291,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         }
       }
       if (!done) throw truncated(choices, undefined);
+      // Read the (empty) rest of the body so the keep-alive connection can be reused.
+      try {
+        while (!(await reader.next()).done) {}
+      } catch {
+        // The answer is complete; a broken tail only costs the connection.
+      }
 
       const result = this.#finish(prepared, choices, { id, model, created, topUsage, headers });
       settled = true;
@@ -323,7 +327,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           ),
         );
       }
-      if (reader) reader.cancel().catch(() => {});
+      if (reader) reader.return?.()?.catch(() => {});
       if (open) {
         // After an error or an early exit the server may still be sending: abort the request.
         if (!completed) open.cancel();
@@ -333,7 +337,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   }
 
   #bodyError(open: OpenResponse, error: unknown, choices: ChoiceState[]): KimiError {
-    if (open.signal.aborted) return open.translateBodyError(error);
+    if (open.interrupted()) return open.translateBodyError(error);
     // The connection broke after bytes flowed: never retried, never a short success.
     return truncated(choices, error);
   }
@@ -346,7 +350,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       model: string;
       created: number;
       topUsage: Usage | undefined;
-      headers: Headers;
+      headers: HeaderReader;
     },
   ): ChatResult {
     const received: ReceivedChoice[] = [];

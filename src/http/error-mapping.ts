@@ -20,6 +20,7 @@ import {
   RateLimitError,
   ServerError,
 } from "./errors.ts";
+import type { HeaderReader } from "./raw-response.ts";
 import { redactText } from "./redact.ts";
 
 /** What the service said, parsed from the envelope when there was one. */
@@ -82,7 +83,7 @@ const MODEL_NOT_FOUND = /Not found the model\s+(\S+)/i;
 /** Context of the failed request, to make messages specific. */
 export interface ErrorContext {
   status: number;
-  headers: Headers;
+  headers: HeaderReader;
   /** Secrets to strip from the service's message. */
   secrets?: readonly (string | undefined)[];
   /** The model the request was for, if any. */

@@ -12,6 +12,8 @@ import {
   NetworkError,
   TimeoutError,
 } from "./errors.ts";
+import { startNodeHttpRequest } from "./node-http-request.ts";
+import { fromFetchResponse, type HeaderReader, type RawResponse } from "./raw-response.ts";
 import { redactHeaders, redactText } from "./redact.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 
@@ -57,8 +59,12 @@ export interface TransportOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Receives redacted traffic records. */
   debug?: (event: DebugEvent) => void;
-  /** Replaceable `fetch` (tests, proxies). */
-  fetch?: typeof fetch;
+  /**
+   * A `fetch` to send with instead of Node's `http`/`https` modules (proxies, instrumentation).
+   * Without it, requests go through a keep-alive `node:http` agent (multipart uploads use
+   * Node's global `fetch`).
+   */
+  fetch?: typeof fetch | undefined;
 }
 
 /** One request. */
@@ -84,18 +90,18 @@ export interface TransportRequest {
 export interface TransportResponse<T> {
   data: T;
   status: number;
-  headers: Headers;
+  headers: HeaderReader;
 }
 
 /** A successful response whose body is still to be read (streams). */
 export interface OpenResponse {
-  response: Response;
-  /** Aborts the underlying request (e.g. when the consumer stops reading a stream). */
+  response: RawResponse;
+  /** Tears the request down (e.g. when the consumer stops reading a stream). */
   cancel: () => void;
   /** Settles the timeout timer; call when the body has been consumed. */
   done: () => void;
-  /** The signal that aborts this request (caller's signal or the timeout). */
-  signal: AbortSignal;
+  /** True once the timeout fired or the caller aborted. */
+  interrupted: () => boolean;
   /** Translates an error thrown while reading the body into a typed error. */
   translateBodyError: (error: unknown) => KimiError;
 }
@@ -103,11 +109,11 @@ export interface OpenResponse {
 /** Sends requests to the Moonshot API with auth, timeouts, retries and typed errors. */
 export class HttpTransport {
   readonly options: TransportOptions;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: typeof fetch | undefined;
 
   constructor(options: TransportOptions) {
     this.options = { ...options, retry: options.retry ?? DEFAULT_RETRY_POLICY };
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch;
   }
 
   /** Sends a request and parses a JSON body. */
@@ -201,6 +207,7 @@ export class HttpTransport {
         "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. Without a key, start the local emulator (`kimi-provider emulator`) and point KIMI_BASE_URL at it.",
       );
     }
+    if (request.signal?.aborted) throw new AbortError();
     const url = `${baseURL}${request.path}`;
     const headers: Record<string, string> = {
       Accept: "application/json, text/event-stream",
@@ -216,20 +223,23 @@ export class HttpTransport {
       headers["Content-Type"] = "application/json";
     }
 
+    // One teardown for both senders: the timeout and the caller's signal call `interrupt`, which
+    // destroys the socket (node:http) or aborts the controller (fetch).
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
-    const controller = new AbortController();
     let timedOut = false;
+    let interrupt: () => void = () => {};
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      interrupt();
     }, timeoutMs);
     timer.unref?.();
-    const onCallerAbort = () => controller.abort();
+    const onCallerAbort = () => interrupt();
     request.signal?.addEventListener("abort", onCallerAbort, { once: true });
     const done = () => {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onCallerAbort);
     };
+    const interrupted = () => timedOut || request.signal?.aborted === true;
     const translate = (error: unknown): KimiError => {
       if (error instanceof KimiError) return error;
       if (timedOut) return new TimeoutError(timeoutMs, { cause: error });
@@ -246,10 +256,6 @@ export class HttpTransport {
       );
     };
 
-    if (request.signal?.aborted) {
-      done();
-      throw new AbortError();
-    }
     this.options.debug?.({
       type: "request",
       method: request.method,
@@ -259,14 +265,21 @@ export class HttpTransport {
         typeof body === "string" ? redactText(body, [apiKey]) : body ? "[multipart]" : undefined,
     });
     const started = performance.now();
-    let response: Response;
+    let response: RawResponse;
     try {
-      response = await this.#fetch(url, {
-        method: request.method,
-        headers,
-        body,
-        signal: controller.signal,
-      });
+      if (this.#fetch === undefined && typeof body !== "object") {
+        const exchange = startNodeHttpRequest(new URL(url), request.method, headers, body);
+        interrupt = exchange.destroy;
+        response = await exchange.response;
+      } else {
+        // Multipart uploads and user-supplied fetch functions go through fetch.
+        const controller = new AbortController();
+        interrupt = () => controller.abort();
+        const send = this.#fetch ?? fetch;
+        response = fromFetchResponse(
+          await send(url, { method: request.method, headers, body, signal: controller.signal }),
+        );
+      }
     } catch (error) {
       done();
       throw translate(error);
@@ -278,7 +291,7 @@ export class HttpTransport {
       status: response.status,
       durationMs: Math.round(performance.now() - started),
     });
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       let text = "";
       try {
         text = await response.text();
@@ -296,9 +309,9 @@ export class HttpTransport {
     }
     return {
       response,
-      cancel: () => controller.abort(),
+      cancel: () => interrupt(),
       done,
-      signal: controller.signal,
+      interrupted,
       translateBodyError: translate,
     };
   }

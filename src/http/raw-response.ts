@@ -1,0 +1,31 @@
+/**
+ * The response shape the transport hands to the rest of the library, whichever way it was fetched
+ * (Node's `http`/`https` modules by default, or a user-supplied `fetch`).
+ */
+
+/** Read access to response headers (case-insensitive names). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** A response whose status and headers have arrived; its body is read once, one way. */
+export interface RawResponse {
+  status: number;
+  headers: HeaderReader;
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string>;
+  /** The body as it arrives, for streams. */
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** Wraps a WHATWG `Response` from a custom `fetch`. */
+export function fromFetchResponse(response: Response): RawResponse {
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: () => response.text(),
+    body: response.body ?? emptyBody(),
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}
