@@ -11,7 +11,7 @@
  * Hot path: one `JSON.parse` per event, no schema validation, one event object per delta and
  * string concatenation (V8 ropes) for accumulation.
  */
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import type { EventSourceMessage } from "eventsource-parser";
 import { parseUsage, type Usage } from "../cost/usage.ts";
 import { errorFromStreamEvent } from "../http/error-mapping.ts";
 import {
@@ -265,6 +265,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           if (entry.usage) state.usage = parseUsage(entry.usage) ?? state.usage;
         }
       };
+      const { createParser } = await loadSseParser();
       const parser = createParser({ onEvent });
       const decoder = new TextDecoder();
 
@@ -379,6 +380,14 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       prepared.prefix,
     );
   }
+}
+
+let sseParser: Promise<typeof import("eventsource-parser")> | undefined;
+
+/** eventsource-parser, imported with the first stream: programs that never stream don't pay for it. */
+function loadSseParser(): Promise<typeof import("eventsource-parser")> {
+  sseParser ??= import("eventsource-parser");
+  return sseParser;
 }
 
 function truncated(choices: ChoiceState[], cause: unknown): StreamTruncatedError {

@@ -7,13 +7,38 @@
  * request (see `npm run bench`), and a provider sits on every request's path. A user-supplied
  * `fetch` (proxies, tests) still goes through `fetch`.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import type { HeaderReader, RawResponse } from "./raw-response.ts";
 
-/** Keep-alive agents shared by every transport of the process, like `fetch`'s global pool. */
-const httpAgent = new HttpAgent({ keepAlive: true });
-const httpsAgent = new HttpsAgent({ keepAlive: true });
+type HttpModule = typeof import("node:http");
+
+interface Sender {
+  request: HttpModule["request"];
+  agent: InstanceType<HttpModule["Agent"]>;
+}
+
+// Loaded on the first request, not at import: `node:https` pulls in TLS, which would double the
+// library's import time for programs that never send anything.
+const load = createRequire(import.meta.url);
+let plain: Sender | undefined;
+let secure: Sender | undefined;
+
+/** The module and keep-alive agent for a protocol, shared process-wide like `fetch`'s pool. */
+function senderFor(https: boolean): Sender {
+  if (https) {
+    if (!secure) {
+      const module = load("node:https") as typeof import("node:https");
+      secure = { request: module.request, agent: new module.Agent({ keepAlive: true }) };
+    }
+    return secure;
+  }
+  if (!plain) {
+    const module = load("node:http") as HttpModule;
+    plain = { request: module.request, agent: new module.Agent({ keepAlive: true }) };
+  }
+  return plain;
+}
 
 /** A request in flight: the response promise and a way to tear it down at any point. */
 export interface NodeHttpExchange {
@@ -55,13 +80,12 @@ export function startNodeHttpRequest(
   headers: Record<string, string>,
   body: string | undefined,
 ): NodeHttpExchange {
-  const secure = url.protocol === "https:";
+  const sender = senderFor(url.protocol === "https:");
   const outgoing =
     body === undefined
       ? headers
       : { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
-  const send = secure ? httpsRequest : httpRequest;
-  const request = send(url, { method, headers: outgoing, agent: secure ? httpsAgent : httpAgent });
+  const request = sender.request(url, { method, headers: outgoing, agent: sender.agent });
   const response = new Promise<RawResponse>((resolve, reject) => {
     request.once("error", reject);
     request.once("response", (message: IncomingMessage) => {
