@@ -14,7 +14,7 @@ import {
   streamHeaders,
 } from "./client.ts";
 
-/** The slice of the public API (docs/API-CONTRACT.md) the bench uses. */
+/** The slice of the public API (see the README) the bench uses. */
 interface KimiLike {
   chat(
     request: { model: string; messages: typeof BENCH_MESSAGES },

@@ -1,6 +1,6 @@
 /**
  * The part of the client (`createKimi()`) the tools layer uses. Declared structurally so the
- * loop depends on the API contract (docs/API-CONTRACT.md), not on how the client is assembled.
+ * loop depends on the public client API (README "Quick start"), not on how the client is assembled.
  */
 import type { ChatRequest, ChatResult, RequestOptions, StreamEvent } from "../chat/types.ts";
 import type { ModelInfo } from "../models/model-info.ts";
