@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import { KimiError } from "../http/errors.ts";
 import { mapSettled } from "./concurrency.ts";
 import type { FileObject } from "./file-object.ts";
-import type { RegistryEntry } from "./file-registry.ts";
+import { type RegistryEntry, uploadsInFlight } from "./file-registry.ts";
 import type { FilesApi } from "./files-api.ts";
 
 /** Options of `files.cleanup()`. */
@@ -53,9 +53,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A pending entry (no id yet) whose process is still running is an upload in flight. */
+/**
+ * A pending entry (no id yet) whose process is still running is an upload in flight; for this
+ * process, only while the upload is really running (an aborted one left its entry behind).
+ */
 function inFlight(entry: RegistryEntry): boolean {
-  return entry.id === null && entry.host === hostname() && isAlive(entry.pid);
+  if (entry.id !== null || entry.host !== hostname()) return false;
+  return entry.pid === process.pid ? uploadsInFlight.has(entry.key) : isAlive(entry.pid);
 }
 
 /** Pairs pending entries with account files that match their name, size, purpose and time. */

@@ -40,6 +40,13 @@ interface RegistryFile {
   entries: RegistryEntry[];
 }
 
+/**
+ * Keys of the uploads this process has in flight right now. A pending entry of this process that
+ * is not here was cut off (abort, timeout, lost connection) and is not waiting for anything, even
+ * though its pid is alive.
+ */
+export const uploadsInFlight = new Set<string>();
+
 /** File name of the registry inside the state directory. */
 export const REGISTRY_FILE_NAME = "files.json";
 

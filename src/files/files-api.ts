@@ -34,7 +34,7 @@ import {
   type FilePurpose,
   msReference,
 } from "./file-object.ts";
-import { FileRegistry } from "./file-registry.ts";
+import { FileRegistry, uploadsInFlight } from "./file-registry.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
 
 /** Options of {@link FilesApi.upload}. */
@@ -114,31 +114,37 @@ export class FilesApi {
       throw new AbortError(`The upload of ${prepared.label} was aborted before it started.`);
     // The global rather than `node:crypto`, whose import costs about 10 ms at start-up.
     const key = globalThis.crypto.randomUUID();
-    await this.registry.add({
-      key,
-      baseURL: this.baseURL,
-      id: null,
-      filename: prepared.filename,
-      bytes: prepared.bytes,
-      purpose: prepared.purpose,
-      startedAt: new Date().toISOString(),
-      uploadedAt: null,
-      pid: process.pid,
-      host: hostname(),
-    });
+    // Marked before the entry is written, so a concurrent cleanup() never sees it as abandoned.
+    uploadsInFlight.add(key);
     let file: FileObject;
     try {
-      file = await this.#postFile(prepared, signal);
-    } catch (error) {
-      // A refusal the service answered with stored nothing: forget the entry. A network failure,
-      // timeout or abort may have happened after the service stored the file, so the pending
-      // entry stays for cleanup() to reconcile against the account's file list.
-      if (error instanceof KimiError && error.status !== undefined) {
-        await this.registry.removeKeys([key]);
+      await this.registry.add({
+        key,
+        baseURL: this.baseURL,
+        id: null,
+        filename: prepared.filename,
+        bytes: prepared.bytes,
+        purpose: prepared.purpose,
+        startedAt: new Date().toISOString(),
+        uploadedAt: null,
+        pid: process.pid,
+        host: hostname(),
+      });
+      try {
+        file = await this.#postFile(prepared, signal);
+      } catch (error) {
+        // A refusal the service answered with stored nothing: forget the entry. A network failure,
+        // timeout or abort may have happened after the service stored the file, so the pending
+        // entry stays for cleanup() to reconcile against the account's file list.
+        if (error instanceof KimiError && error.status !== undefined) {
+          await this.registry.removeKeys([key]);
+        }
+        throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
       }
-      throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
+      await this.registry.confirm(key, file.id, new Date());
+    } finally {
+      uploadsInFlight.delete(key);
     }
-    await this.registry.confirm(key, file.id, new Date());
     const isVision = prepared.purpose === "image" || prepared.purpose === "video";
     return {
       ...file,

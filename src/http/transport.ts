@@ -17,6 +17,9 @@ import { fromFetchResponse, type HeaderReader, type RawResponse } from "./raw-re
 import { redactHeaders, redactText } from "./redact.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 
+/** The longest delay `setTimeout` honours (a larger one fires after 1 ms). */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 /** Information passed to `onRetry` before each retry. */
 export interface RetryEvent {
   /** 1 for the first retry. */
@@ -228,10 +231,15 @@ export class HttpTransport {
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs;
     let timedOut = false;
     let interrupt: () => void = () => {};
-    const timer = setTimeout(() => {
-      timedOut = true;
-      interrupt();
-    }, timeoutMs);
+    // setTimeout turns a delay above 2^31-1 ms into 1 ms: clamp, so a huge timeout means "24.8
+    // days", not "at once".
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        interrupt();
+      },
+      Math.min(timeoutMs, MAX_TIMER_DELAY_MS),
+    );
     timer.unref?.();
     const onCallerAbort = () => interrupt();
     request.signal?.addEventListener("abort", onCallerAbort, { once: true });

@@ -7,7 +7,7 @@ import { startEmulator } from "../../src/emulator/index.ts";
 import { withFileLock } from "../../src/files/file-lock.ts";
 import { FileRegistry } from "../../src/files/file-registry.ts";
 import { resolveStateDir } from "../../src/files/state-dir.ts";
-import { ServerError } from "../../src/http/errors.ts";
+import { AbortError, ServerError } from "../../src/http/errors.ts";
 import { clientFor, tempDir } from "./helpers.ts";
 
 describe("registry and cleanup", async () => {
@@ -120,6 +120,39 @@ describe("registry and cleanup", async () => {
     const again = await kimi.files.cleanup();
     assert.deepEqual(again.deleted, [file.id]);
     assert.deepEqual(again.remaining, []);
+  });
+
+  it("an upload this process aborted is not 'in flight': cleanup() reconciles it at once", async () => {
+    const emu = await startEmulator();
+    try {
+      const stateDir = join(dir.path, "aborted");
+      const kimi = clientFor(emu.baseURL, stateDir);
+      emu.inject({ kind: "delay", ms: 2_000, path: "/v1/files", method: "POST" });
+      const controller = new AbortController();
+      const upload = kimi.files.upload(Buffer.from("cut"), {
+        filename: "cut.txt",
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(), 50);
+      await assert.rejects(upload, AbortError);
+      // The service may have stored it before the connection was cut: here it did.
+      const form = new FormData();
+      form.append("purpose", "file-extract");
+      form.append("file", new Blob(["cut"]), "cut.txt");
+      const stored = (await (
+        await fetch(`${emu.baseURL}/files`, {
+          method: "POST",
+          body: form,
+          headers: { authorization: "Bearer sk-other-tool" },
+        })
+      ).json()) as { id: string };
+      const report = await kimi.files.cleanup();
+      assert.equal(report.skipped, 0);
+      assert.deepEqual(report.deleted, [stored.id]);
+      assert.deepEqual(await kimi.files.registry.read(), []);
+    } finally {
+      await emu.close();
+    }
   });
 
   it("a tracked file already deleted elsewhere is reported as gone and dropped", async () => {

@@ -77,4 +77,20 @@ describe("transport senders", () => {
       });
     }
   });
+
+  it("a timeout longer than setTimeout's limit (2^31-1 ms) does not fire at once", async () => {
+    // Node turns a delay above 2,147,483,647 ms into 1 ms; a "practically no timeout" setting
+    // must not become an immediate TimeoutError.
+    const { viaHttp, viaFetch } = clients();
+    for (const kimi of [viaHttp, viaFetch]) {
+      const result = await kimi.stream(
+        { messages },
+        {
+          timeoutMs: 2 ** 31,
+          headers: { "x-emulator-fault": "slow ms=20", "x-emulator-reply-tokens": "3" },
+        },
+      ).result;
+      assert.equal(result.finishReason, "stop");
+    }
+  });
 });
