@@ -292,12 +292,11 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         }
       }
       if (!done) throw truncated(choices, undefined);
-      // Read the (empty) rest of the body so the keep-alive connection can be reused.
-      try {
-        while (!(await reader.next()).done) {}
-      } catch {
-        // The answer is complete; a broken tail only costs the connection.
-      }
+      // The answer is complete. Read the (normally empty) rest of the body so the keep-alive
+      // connection can be reused, but never wait on a server or proxy that holds the body open
+      // after [DONE]: past a short grace period the connection is dropped instead.
+      const drained = await Promise.race([drainBody(reader), graceDelay(DRAIN_GRACE_MS)]);
+      if (drained !== true) open.cancel();
 
       const result = this.#finish(prepared, choices, { id, model, created, topUsage, headers });
       settled = true;
@@ -380,6 +379,22 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       prepared.prefix,
     );
   }
+}
+
+/** How long a finished stream may take to end its body before the connection is dropped. */
+const DRAIN_GRACE_MS = 100;
+
+async function drainBody(reader: AsyncIterator<Uint8Array>): Promise<true> {
+  try {
+    while (!(await reader.next()).done) {}
+  } catch {
+    // A broken tail after [DONE] only costs the connection.
+  }
+  return true;
+}
+
+function graceDelay(ms: number): Promise<false> {
+  return new Promise((resolve) => setTimeout(resolve, ms, false).unref());
 }
 
 let sseParser: Promise<typeof import("eventsource-parser")> | undefined;

@@ -157,7 +157,17 @@ export class HttpTransport {
           headers: open.response.headers,
         };
       } catch (error) {
-        throw open.translateBodyError(error);
+        const typed = open.translateBodyError(error);
+        // The service already answered (and may have billed) this request: sending it again on
+        // a broken body could run it twice, so only failures before the response are retried.
+        if (typed instanceof NetworkError && typed.retryable) {
+          throw new NetworkError(
+            `The connection broke while the response of ${request.method} ${request.path} was being read (${redactText(error instanceof Error ? error.message : String(error), [this.options.apiKey])}). The service may have processed the request, so it was not retried automatically.`,
+            { cause: error, status: open.response.status },
+            false,
+          );
+        }
+        throw typed;
       } finally {
         open.done();
       }

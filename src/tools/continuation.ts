@@ -66,13 +66,20 @@ export async function continueOnLength(
   let reasoning: string | null = null;
   let continuations = 0;
 
+  // A request that already ends in a partial assistant prefix is continued by replacing that
+  // message, never by adding a second one (partial is allowed only on the last message, §2.6).
+  const last = request.messages.at(-1);
+  const userPrefix = last?.role === "assistant" && last.partial === true ? last : undefined;
+  const history = userPrefix ? request.messages.slice(0, -1) : request.messages;
+
   for (;;) {
     const messages: ChatMessage[] =
       results.length === 0
         ? request.messages
         : [
-            ...request.messages,
+            ...history,
             {
+              ...(userPrefix?.name !== undefined ? { name: userPrefix.name } : {}),
               role: "assistant",
               content: text,
               partial: true,

@@ -5,6 +5,7 @@ import {
   AbortError,
   createKimi,
   MalformedResponseError,
+  NetworkError,
   RateLimitError,
   type StreamEvent,
   StreamTruncatedError,
@@ -420,5 +421,45 @@ describe("stream decoding", () => {
     assert.equal(result.content, "Hello world");
     const sent = server.requests[0]?.body as { messages: unknown[] };
     assert.deepEqual(sent.messages[1], { role: "assistant", content: "Hello", partial: true });
+  });
+});
+
+describe("after the answer is complete", () => {
+  it("a body held open after [DONE] does not hold the result back: the connection is dropped", {
+    timeout: 20_000,
+  }, async () => {
+    const { server, kimi } = await serve([
+      {
+        chunks: [
+          head,
+          hello,
+          world,
+          chunk([{ index: 0, delta: {}, finish_reason: "stop", usage: usageA }]),
+          sse("[DONE]"),
+        ],
+        hang: true,
+      },
+    ]);
+    const result = await kimi.stream(ask, { timeoutMs: 600_000 }).result;
+    assert.equal(result.content, "Hello");
+    assert.equal(result.usage.cachedTokens, 4000);
+    await server.closed(0);
+  });
+
+  it("a non-streamed body cut after the headers is a NetworkError that is not retried", async () => {
+    const { server, kimi } = await serve([
+      {
+        headers: { "content-type": "application/json" },
+        chunks: ['{"id":"chatcmpl-1","object":"chat.comp'],
+        cut: true,
+      },
+    ]);
+    await assert.rejects(kimi.chat(ask), (error: unknown) => {
+      assert.ok(error instanceof NetworkError);
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /was not retried automatically/);
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
   });
 });

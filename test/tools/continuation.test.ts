@@ -13,6 +13,8 @@ before(async () => {
   scripted = await startScriptedServer([
     { content: "The first half", finishReason: "length" },
     { content: " and the second half.", finishReason: "stop" },
+    { content: " upon a time", finishReason: "length" },
+    { content: " there was a model.", finishReason: "stop" },
   ]);
 });
 after(async () => {
@@ -39,6 +41,28 @@ describe("continueOnLength", () => {
     assert.deepEqual(scripted.bodies[1]?.messages, [
       { role: "user", content: "Write a lot" },
       { role: "assistant", content: "The first half", partial: true },
+    ]);
+  });
+
+  it("continues a request that already ends in the caller's own partial prefix", async () => {
+    const kimi = createKimi({
+      apiKey: "sk-test",
+      baseURL: scripted.baseURL,
+      env: {},
+      maxRetries: 0,
+    });
+    const answer = await continueOnLength(kimi, {
+      model: "kimi-k2-0905-preview",
+      messages: [
+        { role: "user", content: "Tell a story" },
+        { role: "assistant", content: "Once", partial: true },
+      ],
+    });
+    assert.equal(answer.text, "Once upon a time there was a model.");
+    assert.equal(answer.continuations, 1);
+    assert.deepEqual(scripted.bodies[3]?.messages, [
+      { role: "user", content: "Tell a story" },
+      { role: "assistant", content: "Once upon a time", partial: true },
     ]);
   });
 
