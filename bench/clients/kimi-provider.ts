@@ -1,5 +1,5 @@
 /**
- * kimi-provider itself, imported from the BUILT output (`dist/index.js`) to measure what users
+ * kimi-provider itself, imported from the BUILT package entry (`dist/kimi-provider.js`) to measure what users
  * get. Imported dynamically and checked at run time, so the bench still runs (and reports the
  * row as failed) while parts of the library are missing.
  */
@@ -28,7 +28,7 @@ interface KimiLike {
 type CreateKimi = (options: { apiKey: string; baseURL: string; maxRetries: number }) => unknown;
 
 /** URL of the built library entry point. */
-export const LIBRARY_ENTRY = new URL("../../dist/index.js", import.meta.url);
+export const LIBRARY_ENTRY = new URL("../../dist/kimi-provider.js", import.meta.url);
 
 function isKimiLike(value: unknown): value is KimiLike {
   const candidate = value as Partial<Record<keyof KimiLike, unknown>> | null;
@@ -45,7 +45,7 @@ export async function createKimiProviderClient(baseURL: string): Promise<BenchCl
   const name = "kimi-provider";
   const library = (await import(LIBRARY_ENTRY.href)) as { createKimi?: unknown };
   if (typeof library.createKimi !== "function") {
-    throw new Error("dist/index.js exports no createKimi (run `npm run build`)");
+    throw new Error("dist/kimi-provider.js exports no createKimi (run `npm run build`)");
   }
   const kimi = (library.createKimi as CreateKimi)({
     apiKey: BENCH_API_KEY,
@@ -53,7 +53,7 @@ export async function createKimiProviderClient(baseURL: string): Promise<BenchCl
     maxRetries: 0,
   });
   if (!isKimiLike(kimi)) {
-    throw new Error("createKimi() from dist/index.js has no chat()/stream() yet");
+    throw new Error("createKimi() from dist/kimi-provider.js has no chat()/stream() yet");
   }
   return {
     name,

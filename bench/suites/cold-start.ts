@@ -57,11 +57,13 @@ function resolved(specifier: string): string {
 
 /** Runs the cold-start measurements `runs` times each. */
 export function coldStart(runs: number): ColdStartRow[] {
-  const library = new URL("dist/index.js", ROOT);
+  // The package entry users import (`exports["."]`): the bundled build.
+  const library = new URL("dist/kimi-provider.js", ROOT);
   const cli = new URL("dist/cli/main.js", ROOT);
   const rows = [
-    row("import kimi-provider (dist/index.js)", runs, () => {
-      if (!existsSync(library)) throw new Error("dist/index.js missing: run `npm run build`");
+    row("import kimi-provider (package entry)", runs, () => {
+      if (!existsSync(library))
+        throw new Error("dist/kimi-provider.js missing: run `npm run build`");
       return timeImport([library.href]);
     }),
     row("import openai", runs, () => timeImport([resolved("openai")])),
