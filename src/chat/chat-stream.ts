@@ -295,8 +295,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       // The answer is complete. Read the (normally empty) rest of the body so the keep-alive
       // connection can be reused, but never wait on a server or proxy that holds the body open
       // after [DONE]: past a short grace period the connection is dropped instead.
-      const drained = await Promise.race([drainBody(reader), graceDelay(DRAIN_GRACE_MS)]);
-      if (drained !== true) open.cancel();
+      if (!(await drainWithin(reader, DRAIN_GRACE_MS))) open.cancel();
 
       const result = this.#finish(prepared, choices, { id, model, created, topUsage, headers });
       settled = true;
@@ -384,17 +383,25 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 /** How long a finished stream may take to end its body before the connection is dropped. */
 const DRAIN_GRACE_MS = 100;
 
-async function drainBody(reader: AsyncIterator<Uint8Array>): Promise<true> {
+/** Reads `reader` to its end; false when that takes longer than `ms` (the read goes on). */
+async function drainWithin(reader: AsyncIterator<Uint8Array>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  const drained = (async (): Promise<true> => {
+    try {
+      while (!(await reader.next()).done) {}
+    } catch {
+      // A broken tail after [DONE] only costs the connection.
+    }
+    return true;
+  })();
   try {
-    while (!(await reader.next()).done) {}
-  } catch {
-    // A broken tail after [DONE] only costs the connection.
+    return await Promise.race([drained, late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return true;
-}
-
-function graceDelay(ms: number): Promise<false> {
-  return new Promise((resolve) => setTimeout(resolve, ms, false).unref());
 }
 
 let sseParser: Promise<typeof import("eventsource-parser")> | undefined;
