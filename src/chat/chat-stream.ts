@@ -274,7 +274,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         try {
           read = await reader.next();
         } catch (error) {
-          throw this.#bodyError(open, error, choices);
+          throw this.#bodyError(open, error, choices, prepared.prefix);
         }
         if (read.done) {
           parser.feed(decoder.decode());
@@ -291,7 +291,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           pending.length = 0;
         }
       }
-      if (!done) throw truncated(choices, undefined);
+      if (!done) throw truncated(choices, prepared.prefix, undefined);
       // The answer is complete. Read the (normally empty) rest of the body so the keep-alive
       // connection can be reused, but never wait on a server or proxy that holds the body open
       // after [DONE]: past a short grace period the connection is dropped instead.
@@ -335,10 +335,15 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     }
   }
 
-  #bodyError(open: OpenResponse, error: unknown, choices: ChoiceState[]): KimiError {
+  #bodyError(
+    open: OpenResponse,
+    error: unknown,
+    choices: ChoiceState[],
+    prefix: string,
+  ): KimiError {
     if (open.interrupted()) return open.translateBodyError(error);
     // The connection broke after bytes flowed: never retried, never a short success.
-    return truncated(choices, error);
+    return truncated(choices, prefix, error);
   }
 
   #finish(
@@ -412,11 +417,12 @@ function loadSseParser(): Promise<typeof import("eventsource-parser")> {
   return sseParser;
 }
 
-function truncated(choices: ChoiceState[], cause: unknown): StreamTruncatedError {
-  const partial = choices[0]?.content ?? "";
+/** The error for a stream that broke before [DONE]; the partial text includes a partial-mode prefix, like `result.content`. */
+function truncated(choices: ChoiceState[], prefix: string, cause: unknown): StreamTruncatedError {
+  const received = choices[0]?.content ?? "";
   return new StreamTruncatedError(
-    `The stream ended before \`data: [DONE]\` after ${partial.length} characters of text: the answer is incomplete. Retry the request (the partial text is on \`partialContent\`).`,
-    partial,
+    `The stream ended before \`data: [DONE]\` after ${received.length} characters of text: the answer is incomplete. Retry the request (the partial text is on \`partialContent\`).`,
+    prefix + received,
     cause === undefined ? {} : { cause },
   );
 }

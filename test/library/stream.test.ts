@@ -424,6 +424,29 @@ describe("stream decoding", () => {
   });
 });
 
+describe("partial mode and truncation", () => {
+  it("a cut partial-mode stream keeps the prefix in partialContent, as result.content would", async () => {
+    const { kimi } = await serve([
+      {
+        chunks: [head, chunk([{ index: 0, delta: { content: " wor" }, finish_reason: null }])],
+        cut: true,
+      },
+    ]);
+    const stream = kimi.stream({
+      model: "kimi-k2-0905-preview",
+      messages: [
+        { role: "user", content: "Say hello world" },
+        { role: "assistant", content: "Hello", partial: true },
+      ],
+    });
+    await assert.rejects(stream.result, (error: unknown) => {
+      assert.ok(error instanceof StreamTruncatedError);
+      assert.equal(error.partialContent, "Hello wor");
+      return true;
+    });
+  });
+});
+
 describe("after the answer is complete", () => {
   it("a body held open after [DONE] does not hold the result back: the connection is dropped", {
     timeout: 20_000,
