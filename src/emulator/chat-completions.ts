@@ -72,7 +72,20 @@ function applyCap(
   }
   if (truncated) out.toolCalls = [];
   // §2.2: finish_reason "length" means the cap was spent: completion_tokens equals it.
-  return { reply: out, truncated, tokens: truncated && cap !== undefined ? cap : used, reasoning };
+  if (truncated && cap !== undefined) return { reply: out, truncated, tokens: cap, reasoning };
+  // Otherwise count the assembled texts: JSON replies are chunked mid-word, and a word split
+  // across chunks must not cost more than the same word in one piece.
+  const reasoningTokens = estimateTextTokens(out.reasoningPieces.join(""));
+  const contentTokens = estimateTextTokens(out.contentPieces.join(""));
+  let toolTokens = 0;
+  for (const call of out.toolCalls)
+    toolTokens += estimateTextTokens(call.name) + estimateTextTokens(call.arguments);
+  return {
+    reply: out,
+    truncated,
+    tokens: reasoningTokens + contentTokens + toolTokens,
+    reasoning: reasoningTokens,
+  };
 }
 
 function cachedPrefixTokens(request: ChatRequest, state: EmulatorState): number {

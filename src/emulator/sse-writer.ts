@@ -30,8 +30,11 @@ export async function writeSse(
     "cache-control": "no-cache",
   });
   const delay = fault?.kind === "slow-stream" ? fault.ms : delayMs;
-  const cutAfter = fault?.kind === "cut" ? fault.afterChunks : -1;
-  const malformedAfter = fault?.kind === "malformed" ? fault.afterChunks : -1;
+  // K past the end means "at the terminator": the cut still withholds [DONE] (after the
+  // chunks reached the client) and the malformed line still goes out.
+  const last = events.length - 1;
+  const cutAfter = fault?.kind === "cut" ? Math.min(fault.afterChunks, last) : -1;
+  const malformedAfter = fault?.kind === "malformed" ? Math.min(fault.afterChunks, last) : -1;
   if (delay <= 0 && cutAfter < 0 && malformedAfter < 0) {
     res.end(events.join(""));
     return;
@@ -49,10 +52,6 @@ export async function writeSse(
       if (res.destroyed) return;
     }
     res.write(events[i] as string);
-  }
-  if (cutAfter >= events.length) {
-    res.socket?.destroy();
-    return;
   }
   res.end();
 }

@@ -43,7 +43,7 @@ export function fileError(error: unknown, context: FileErrorContext): unknown {
   if (error.code === "file_limit_exceeded") {
     const what = context.label ? `Upload of ${context.label} refused` : "Upload refused";
     const fix = /max file count/i.test(error.message)
-      ? "The account holds Moonshot's maximum of 1,000 files (10 GB in total): delete files you no longer need with kimi.files.cleanup() (files this library uploaded) or kimi.files.cleanup({ all: true }) (every file of the account)."
+      ? "The account has reached its maximum number of files (1,000 on Moonshot; the service's limit is quoted below): delete files you no longer need with kimi.files.cleanup() (files this library uploaded) or kimi.files.cleanup({ all: true }) (every file of the account)."
       : "Files must be between 1 byte and 100 MB, and all files of the account together at most 10 GB: split the file, or delete old files with kimi.files.cleanup().";
     return new InvalidRequestError(
       `${what}. ${fix} [${error.message}]`,

@@ -142,6 +142,19 @@ describe("kimi-provider commands", () => {
     assert.match(unknown.stderr, /usage error \(--model\)/);
   });
 
+  it("tokens: Ctrl-C while stdin is still being read exits 130 and prints no estimate", async () => {
+    // 1 MB does not fit in the pipe: once the write completes the CLI is reading stdin.
+    const run = await runCli(["tokens", "--json", "-"], {
+      keepStdinOpen: true,
+      onSpawn: (child) => {
+        child.stdin?.write("word ".repeat(200_000), () => child.kill("SIGINT"));
+      },
+    });
+    assert.equal(run.code, 130, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /interrupted/);
+  });
+
   it("cost prices tokens from the catalog; bad or missing flags exit 2", async () => {
     const json = await runCli([
       "cost",

@@ -46,6 +46,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Written to stdin, then closed (default: stdin closed empty). */
   stdin?: string;
+  /** Leave stdin open after writing `stdin` (a user still typing, or a pipe not yet ended). */
+  keepStdinOpen?: boolean;
   /** Called with the child once spawned (e.g. to send SIGINT). */
   onSpawn?: (child: ChildProcess) => void;
   /** Called with each stdout chunk as it arrives. */
@@ -93,7 +95,8 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     child.on("error", reject);
     child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
     child.stdin.on("error", () => undefined);
-    child.stdin.end(options.stdin ?? "");
+    if (options.keepStdinOpen) child.stdin.write(options.stdin ?? "");
+    else child.stdin.end(options.stdin ?? "");
     options.onSpawn?.(child);
   });
 }

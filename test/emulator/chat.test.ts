@@ -306,6 +306,11 @@ describe("chat completions", () => {
       messages: [user("Reply in JSON with a short answer")],
     });
     const parsed = JSON.parse(obj.json.choices[0].message.content);
+    // docs/emulator.md: completion_tokens is the estimate of the text, however it was chunked.
+    assert.equal(
+      obj.json.usage.completion_tokens,
+      estimateTextTokens(obj.json.choices[0].message.content),
+    );
     assert.equal(typeof parsed, "object");
     assert.equal(Array.isArray(parsed), false);
     const schema = {

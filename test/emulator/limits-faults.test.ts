@@ -237,6 +237,27 @@ describe("faults", () => {
       assert.throws(() => sseChunks(res.text));
     }));
 
+  it("a cut after more chunks than the reply has still delivers them all, then breaks before [DONE]", () =>
+    using({}, async (emu) => {
+      const full = sseData((await chat(emu, STREAM)).text);
+      const res = await post(emu, STREAM, { "x-emulator-fault": "cut after=1000" });
+      assert.equal(res.status, 200);
+      const { text, broken } = await readAll(res);
+      assert.equal(broken, true);
+      assert.equal(text.includes("[DONE]"), false);
+      const events = text.split("\n\n").filter((event) => event.startsWith("data: "));
+      assert.equal(events.length, full.length - 1);
+    }));
+
+  it("a malformed line after more chunks than the reply has comes just before [DONE]", () =>
+    using({}, async (emu) => {
+      const res = await chat(emu, STREAM, { "x-emulator-fault": "malformed after=1000" });
+      const data = sseData(res.text);
+      assert.equal(data.at(-1), "[DONE]");
+      assert.throws(() => JSON.parse(data.at(-2) as string));
+      for (const entry of data.slice(0, -2)) assert.doesNotThrow(() => JSON.parse(entry));
+    }));
+
   it("close() ends open streams promptly", async () => {
     const emu = await withEmulator({ chunkDelayMs: 1000 });
     const res = await post(emu, STREAM);

@@ -26,7 +26,7 @@ describe("service file errors map to typed errors with the fix", async () => {
         assert.equal(error.type, "invalid_request_error");
         assert.match(
           error.message,
-          /^Upload of c\.txt refused\. The account holds Moonshot's maximum of 1,000 files/,
+          /^Upload of c\.txt refused\. The account has reached its maximum number of files/,
         );
         assert.match(error.message, /kimi\.files\.cleanup\(\)/);
         assert.match(error.message, /exceeded the max file count 2/);

@@ -3,6 +3,8 @@
  * user message, and which context windows it fits. Local only: Kimi's tokenizer is not public
  * (reference §8), so this is the library's estimator, the same the emulator counts with.
  */
+
+import { AbortError } from "../../http/errors.ts";
 import { findCatalogModel, MODEL_CATALOG } from "../../models/catalog.ts";
 import type { ModelInfo } from "../../models/model-info.ts";
 import { estimatePromptTokens } from "../../tokens/local-estimator.ts";
@@ -56,6 +58,8 @@ export async function run(args: readonly string[], context: CliContext): Promise
     models = [model];
   }
   const text = await inputText(values.file, positionals, context);
+  // readStdin returns what it had on Ctrl-C: that is an interruption, not the text to count.
+  if (context.signal.aborted) throw new AbortError("Interrupted while reading the text.");
   const tokens = estimatePromptTokens([{ role: "user", content: text }]);
   const rows = models.map((model) => ({
     id: model.id,
