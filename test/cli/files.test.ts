@@ -77,6 +77,25 @@ describe("kimi-provider files", () => {
     assert.equal((await accountFiles()).length, 4);
   });
 
+  it("upload --json of several paths still prints the files that uploaded when a later one fails", async () => {
+    const small = await startEmulator({ apiKey: KEY, limits: { maxFiles: 1 } });
+    try {
+      const run = await runCli(
+        ["files", "upload", "--json", join(dir, "a.txt"), join(dir, "b.md")],
+        { env: { ...env(), KIMI_BASE_URL: small.baseURL } },
+      );
+      assert.equal(run.code, 1);
+      const printed = JSON.parse(run.stdout) as WireFile[];
+      assert.deepEqual(
+        printed.map((f) => f.filename),
+        ["a.txt"],
+      );
+      assert.match(run.stderr, /max file count/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("list, get and content show what the service has", async () => {
     const listed = await runCli(["files", "list", "--json"], { env: env() });
     assert.equal(listed.code, 0, listed.stderr);

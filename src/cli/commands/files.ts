@@ -148,16 +148,22 @@ export async function run(args: readonly string[], context: CliContext): Promise
     switch (sub) {
       case "upload": {
         const uploaded: FileObject[] = [];
-        for (const file of prepared) {
-          const result = wireFile(await files.uploadPrepared(file, signal));
-          uploaded.push(result);
-          if (!json) {
-            terminal.out(
-              `uploaded ${file.label} -> ${result.id} (${formatCount(result.bytes)} bytes, ${result.purpose}, ${result.status})\n`,
-            );
+        try {
+          for (const file of prepared) {
+            const result = wireFile(await files.uploadPrepared(file, signal));
+            uploaded.push(result);
+            if (!json) {
+              terminal.out(
+                `uploaded ${file.label} -> ${result.id} (${formatCount(result.bytes)} bytes, ${result.purpose}, ${result.status})\n`,
+              );
+            }
           }
+        } catch (error) {
+          // A script must still learn the ids of the files that did upload before the failure.
+          if (json && prepared.length > 1 && uploaded.length > 0) printJson(terminal, uploaded);
+          throw error;
         }
-        if (json) printJson(terminal, uploaded.length === 1 ? uploaded[0] : uploaded);
+        if (json) printJson(terminal, prepared.length === 1 ? uploaded[0] : uploaded);
         return EXIT.ok;
       }
       case "list": {
