@@ -21,7 +21,7 @@ import {
   NetworkError,
   StreamTruncatedError,
 } from "../http/errors.ts";
-import type { HeaderReader } from "../http/raw-response.ts";
+import { type HeaderReader, responseRequestId } from "../http/raw-response.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
 import {
@@ -29,7 +29,6 @@ import {
   chatCompletionRequest,
   type PreparedChat,
   prepareChatRequest,
-  responseRequestId,
 } from "./prepare-request.ts";
 import type { ChatRequest, ChatResult, RequestOptions, StreamEvent, ToolCall } from "./types.ts";
 

@@ -1,11 +1,7 @@
 /** `kimi.chat()`: one request, the full answer. */
+import { responseRequestId } from "../http/raw-response.ts";
 import { buildChatResult, parseChatCompletion } from "./chat-result.ts";
-import {
-  type ChatContext,
-  chatCompletionRequest,
-  prepareChatRequest,
-  responseRequestId,
-} from "./prepare-request.ts";
+import { type ChatContext, chatCompletionRequest, prepareChatRequest } from "./prepare-request.ts";
 import type { ChatRequest, ChatResult, RequestOptions } from "./types.ts";
 
 /** Sends a non-streaming chat completion and records its usage in the ledger. */

@@ -4,7 +4,6 @@
  */
 import type { ResolvedConfig } from "../config/config.ts";
 import type { UsageLedger } from "../cost/ledger.ts";
-import type { HeaderReader } from "../http/raw-response.ts";
 import type { HttpTransport, TransportRequest } from "../http/transport.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
@@ -89,9 +88,4 @@ export function chatCompletionRequest(
     headers: options.headers,
     model: prepared.modelId,
   };
-}
-
-/** Moonshot's id of a response (`Msh-Request-Id`, else `x-trace-id`), to quote to its support. */
-export function responseRequestId(headers: HeaderReader): string | undefined {
-  return headers.get("msh-request-id") ?? headers.get("x-trace-id") ?? undefined;
 }

@@ -20,7 +20,7 @@ import {
   RateLimitError,
   ServerError,
 } from "./errors.ts";
-import type { HeaderReader } from "./raw-response.ts";
+import { type HeaderReader, responseRequestId } from "./raw-response.ts";
 import { redactText } from "./redact.ts";
 
 /** What the service said, parsed from the envelope when there was one. */
@@ -96,8 +96,7 @@ export function errorFromResponse(bodyText: string, context: ErrorContext): Kimi
   const body = parseErrorBody(bodyText);
   const serviceMessage = redactText(body.message, context.secrets);
   const type = body.type;
-  const requestId =
-    headers.get("msh-request-id") ?? headers.get("x-trace-id") ?? headers.get("x-request-id");
+  const requestId = responseRequestId(headers);
   const options: KimiErrorOptions = { status, requestId: requestId ?? undefined };
   if (type !== undefined) options.type = type;
   const said = `(HTTP ${status}${type ? ` ${type}` : ""}: ${serviceMessage})`;

@@ -21,23 +21,18 @@ interface Sender {
 // Loaded on the first request, not at import: `node:https` pulls in TLS, which would double the
 // library's import time for programs that never send anything.
 const load = createRequire(import.meta.url);
-let plain: Sender | undefined;
-let secure: Sender | undefined;
+const senders = new Map<string, Sender>();
 
-/** The module and keep-alive agent for a protocol, shared process-wide like `fetch`'s pool. */
-function senderFor(https: boolean): Sender {
-  if (https) {
-    if (!secure) {
-      const module = load("node:https") as typeof import("node:https");
-      secure = { request: module.request, agent: new module.Agent({ keepAlive: true }) };
-    }
-    return secure;
+/** The module and keep-alive agent for `http:` or `https:`, shared process-wide like `fetch`'s pool. */
+function senderFor(protocol: string): Sender {
+  let sender = senders.get(protocol);
+  if (!sender) {
+    // `node:https` exports the same `request`/`Agent` shape as `node:http`.
+    const module = load(protocol === "https:" ? "node:https" : "node:http") as HttpModule;
+    sender = { request: module.request, agent: new module.Agent({ keepAlive: true }) };
+    senders.set(protocol, sender);
   }
-  if (!plain) {
-    const module = load("node:http") as HttpModule;
-    plain = { request: module.request, agent: new module.Agent({ keepAlive: true }) };
-  }
-  return plain;
+  return sender;
 }
 
 /** A request in flight: the response promise and a way to tear it down at any point. */
@@ -61,15 +56,15 @@ function headerReader(message: IncomingMessage): HeaderReader {
 function readText(message: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
+    const incomplete = () =>
+      reject(new Error("The connection closed before the response body was complete."));
     message.on("data", (chunk: Buffer) => parts.push(chunk));
     message.on("end", () => {
       if (message.complete) resolve(Buffer.concat(parts).toString("utf8"));
-      else reject(new Error("The connection closed before the response body was complete."));
+      else incomplete();
     });
     message.on("error", reject);
-    message.on("aborted", () =>
-      reject(new Error("The connection closed before the response body was complete.")),
-    );
+    message.on("aborted", incomplete);
   });
 }
 
@@ -80,7 +75,7 @@ export function startNodeHttpRequest(
   headers: Record<string, string>,
   body: string | undefined,
 ): NodeHttpExchange {
-  const sender = senderFor(url.protocol === "https:");
+  const sender = senderFor(url.protocol);
   const outgoing =
     body === undefined
       ? headers

@@ -18,6 +18,19 @@ export interface RawResponse {
   body: AsyncIterable<Uint8Array>;
 }
 
+/**
+ * Moonshot's id of a response (`Msh-Request-Id`, else `x-trace-id`, else a proxy's
+ * `x-request-id`), to quote to its support.
+ */
+export function responseRequestId(headers: HeaderReader): string | undefined {
+  return (
+    headers.get("msh-request-id") ??
+    headers.get("x-trace-id") ??
+    headers.get("x-request-id") ??
+    undefined
+  );
+}
+
 /** Wraps a WHATWG `Response` from a custom `fetch`. */
 export function fromFetchResponse(response: Response): RawResponse {
   return {

@@ -13,7 +13,12 @@ import {
   TimeoutError,
 } from "./errors.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
-import { fromFetchResponse, type HeaderReader, type RawResponse } from "./raw-response.ts";
+import {
+  fromFetchResponse,
+  type HeaderReader,
+  type RawResponse,
+  responseRequestId,
+} from "./raw-response.ts";
 import { redactHeaders, redactText } from "./redact.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 
@@ -132,7 +137,7 @@ export class HttpTransport {
     } catch (cause) {
       throw new MalformedResponseError(
         `${request.method} ${request.path} returned a body that is not JSON (${text.length} bytes: ${redactText(text.slice(0, 120), [this.options.apiKey])}). Check KIMI_BASE_URL points at the Moonshot API; retry if the connection was cut.`,
-        { cause, status, requestId: headers.get("msh-request-id") ?? undefined },
+        { cause, status, requestId: responseRequestId(headers) },
       );
     }
   }
