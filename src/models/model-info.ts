@@ -34,6 +34,9 @@ export type ThinkingMode = "none" | "always" | "toggle";
 /** Lifecycle status shown in the catalog. */
 export type ModelStatus = "recommended" | "current" | "legacy" | "retired";
 
+/** K3's `reasoning_effort` values (docs/moonshot-wire.md, "Thinking"). */
+export type ReasoningEffort = "low" | "high" | "max";
+
 /** What a model accepts and produces. */
 export interface ModelCapabilities {
   /** Function tools (`tools`). */
@@ -58,6 +61,12 @@ export interface ModelCapabilities {
   webSearch: boolean;
   /** Automatic prefix caching (reports `cached_tokens`). */
   automaticCaching: boolean;
+  /** `reasoning_effort` values the model accepts; empty when it takes no `reasoning_effort`. */
+  reasoningEfforts: readonly ReasoningEffort[];
+  /** Accepts `logprobs: true` / `top_logprobs` (K3 answers 400 "only false is allowed"). */
+  logprobs: boolean;
+  /** Accepts `logit_bias` (K3 answers 400 "logit_bias is not supported yet"). */
+  logitBias: boolean;
 }
 
 /** One model of the catalog. */
@@ -76,6 +85,12 @@ export interface ModelInfo {
   sampling: SamplingFamily;
   /** Lifecycle status. */
   status: ModelStatus;
+  /** Day (YYYY-MM-DD) Moonshot first served the model, when known. */
+  releasedOn?: string;
+  /** Day (YYYY-MM-DD) Moonshot stopped serving it; set exactly when `status` is `retired`. */
+  retiredOn?: string;
+  /** For a retired model: the online model that replaces it. */
+  successor?: string;
   /** Default output cap the service applies when none is sent, when documented. */
   defaultMaxTokens?: number;
   /** Where the numbers come from. */

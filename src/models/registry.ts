@@ -50,6 +50,9 @@ const UNKNOWN_CAPABILITIES: ModelCapabilities = {
   toolChoiceRequired: true,
   webSearch: true,
   automaticCaching: true,
+  reasoningEfforts: ["low", "high", "max"],
+  logprobs: true,
+  logitBias: true,
 };
 
 let overrideSchema: z.ZodType | undefined;
@@ -88,11 +91,17 @@ function buildOverrideSchema(zod: Zod): z.ZodType {
           toolChoiceRequired: z.boolean(),
           webSearch: z.boolean(),
           automaticCaching: z.boolean(),
+          reasoningEfforts: z.array(z.enum(["low", "high", "max"])),
+          logprobs: z.boolean(),
+          logitBias: z.boolean(),
         })
         .partial()
         .optional(),
       sampling: z.enum(["moonshot-v1", "k2", "k2-thinking", "fixed"]).optional(),
       status: z.enum(["recommended", "current", "legacy", "retired"]).optional(),
+      releasedOn: z.string().optional(),
+      retiredOn: z.string().optional(),
+      successor: z.string().optional(),
       defaultMaxTokens: z.number().int().positive().optional(),
       source: z.string().optional(),
       asOf: z.string().optional(),
