@@ -6,6 +6,7 @@ import { ChatStream } from "./chat/chat-stream.ts";
 import { completeChat } from "./chat/complete-chat.ts";
 import type { ChatContext } from "./chat/prepare-request.ts";
 import type { ChatRequest, ChatResult, RequestOptions } from "./chat/types.ts";
+import type { WarningHandler } from "./chat/warnings.ts";
 import { type KimiSettings, type ResolvedConfig, resolveConfig } from "./config/config.ts";
 import { type RecordableCall, UsageLedger, type UsageSnapshot } from "./cost/ledger.ts";
 import { FilesApi } from "./files/files-api.ts";
@@ -26,6 +27,12 @@ export interface KimiOptions extends KimiSettings {
   retry?: Partial<Omit<RetryPolicy, "maxRetries">>;
   /** Called before each retry (visible retries). */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Called, synchronously, with each warning of a chat call (`code`: `model-retired-fallback`,
+   * `max-tokens-raised-for-thinking`, `max-tokens-low-for-thinking`,
+   * `output-spent-on-reasoning`). The same warnings are on the result's `warnings`.
+   */
+  onWarning?: WarningHandler;
   /** Receives redacted request/response records. */
   debug?: (event: DebugEvent) => void;
   /** Extra headers on every request. */
@@ -116,7 +123,13 @@ export function createKimi(options: KimiOptions = {}): Kimi {
   });
   const registry = new ModelRegistry(options.models);
   const ledger = new UsageLedger();
-  const context: ChatContext = { http, config, models: registry, ledger };
+  const context: ChatContext = {
+    http,
+    config,
+    models: registry,
+    ledger,
+    onWarning: options.onWarning,
+  };
   const models: KimiModels = {
     get: (id) => registry.get(id),
     require: (id) => registry.require(id),

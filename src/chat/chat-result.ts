@@ -3,7 +3,7 @@
  * streaming paths.
  */
 import { computeCost } from "../cost/pricing.ts";
-import { emptyUsage, extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
+import { extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
 import { MalformedResponseError } from "../http/errors.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { AssistantMessage, ChatChoice, ChatResult, ToolCall } from "./types.ts";
@@ -49,9 +49,13 @@ function toChoice(received: ReceivedChoice, prefix: string): ChatChoice {
 
 /**
  * Usage of the whole call: the top-level usage when sent, else combined from the per-choice
- * usages (same prompt, each choice its own completion, reference §3.3).
+ * usages (same prompt, each choice its own completion, reference §3.3); `null` when the service
+ * sent none at all (unknown, not zero: docs/moonshot-wire.md, "Usage").
  */
-export function combineUsage(top: Usage | undefined, choices: readonly ReceivedChoice[]): Usage {
+export function combineUsage(
+  top: Usage | undefined,
+  choices: readonly ReceivedChoice[],
+): Usage | null {
   if (top) return top;
   let combined: Usage | undefined;
   for (const choice of choices) {
@@ -67,7 +71,7 @@ export function combineUsage(top: Usage | undefined, choices: readonly ReceivedC
       combined.reasoningTokens = (combined.reasoningTokens ?? 0) + usage.reasoningTokens;
     }
   }
-  return combined ?? emptyUsage();
+  return combined ?? null;
 }
 
 /** Counts `$web_search` calls (each one is billed, reference §2.5). */
@@ -120,6 +124,7 @@ export function buildChatResult(
     choices,
     webSearchCalls,
     requestId: received.requestId,
+    warnings: [],
   };
 }
 

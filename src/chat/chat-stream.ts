@@ -24,13 +24,11 @@ import {
 import { type HeaderReader, responseRequestId } from "../http/raw-response.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
-import {
-  type ChatContext,
-  chatCompletionRequest,
-  type PreparedChat,
-  prepareChatRequest,
-} from "./prepare-request.ts";
+import { reportWarning, sendWithModelFallback } from "./model-fallback.ts";
+import { type ChatContext, chatCompletionRequest, type PreparedChat } from "./prepare-request.ts";
+import { outputSpentOnReasoning } from "./reasoning-exhaustion.ts";
 import type { ChatRequest, ChatResult, RequestOptions, StreamEvent, ToolCall } from "./types.ts";
+import type { KimiWarning } from "./warnings.ts";
 
 interface ToolCallState {
   id: string;
@@ -157,8 +155,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     let completed = false;
     const choices: ChoiceState[] = [newChoice(0)];
     try {
-      const prepared = prepareChatRequest(this.#request, this.#context, true);
-      open = await this.#context.http.open(chatCompletionRequest(prepared, this.#options));
+      // A retired model's 404 (and the fallback to its successor) comes before the first byte.
+      const sent = await sendWithModelFallback(this.#context, this.#request, true, (ready) =>
+        this.#context.http.open(chatCompletionRequest(ready, this.#options)),
+      );
+      const prepared = sent.prepared;
+      open = sent.value;
       const response = open.response;
       reader = response.body[Symbol.asyncIterator]();
       const headers = response.headers;
@@ -297,6 +299,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       if (!(await drainWithin(reader, DRAIN_GRACE_MS))) open.cancel();
 
       const result = this.#finish(prepared, choices, { id, model, created, topUsage, headers });
+      this.#addWarnings(result, prepared, sent.warnings);
       settled = true;
       completed = true;
       open.done();
@@ -332,6 +335,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         open.done();
       }
     }
+  }
+
+  #addWarnings(result: ChatResult, prepared: PreparedChat, earlier: KimiWarning[]): void {
+    result.warnings = earlier;
+    const spent = outputSpentOnReasoning(result, prepared.decision.maxTokens, prepared.prefix);
+    if (spent) reportWarning(this.#context, result.warnings, spent);
   }
 
   #bodyError(

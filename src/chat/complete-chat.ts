@@ -1,7 +1,9 @@
 /** `kimi.chat()`: one request, the full answer. */
 import { responseRequestId } from "../http/raw-response.ts";
 import { buildChatResult, parseChatCompletion } from "./chat-result.ts";
-import { type ChatContext, chatCompletionRequest, prepareChatRequest } from "./prepare-request.ts";
+import { reportWarning, sendWithModelFallback } from "./model-fallback.ts";
+import { type ChatContext, chatCompletionRequest } from "./prepare-request.ts";
+import { outputSpentOnReasoning } from "./reasoning-exhaustion.ts";
 import type { ChatRequest, ChatResult, RequestOptions } from "./types.ts";
 
 /** Sends a non-streaming chat completion and records its usage in the ledger. */
@@ -10,12 +12,18 @@ export async function completeChat(
   request: ChatRequest,
   options: RequestOptions = {},
 ): Promise<ChatResult> {
-  const prepared = prepareChatRequest(request, context, false);
-  const response = await context.http.jsonResponse<unknown>(
-    chatCompletionRequest(prepared, options),
+  const {
+    prepared,
+    value: response,
+    warnings,
+  } = await sendWithModelFallback(context, request, false, (ready) =>
+    context.http.jsonResponse<unknown>(chatCompletionRequest(ready, options)),
   );
   const received = parseChatCompletion(response.data, responseRequestId(response.headers));
   const result = buildChatResult(received, prepared.model, prepared.modelId, prepared.prefix);
+  result.warnings = warnings;
+  const spent = outputSpentOnReasoning(result, prepared.decision.maxTokens, prepared.prefix);
+  if (spent) reportWarning(context, result.warnings, spent);
   context.ledger.record(result);
   return result;
 }

@@ -10,6 +10,7 @@ import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { estimatePromptTokens } from "../tokens/local-estimator.ts";
 import type { ChatRequest, RequestOptions } from "./types.ts";
+import type { WarningHandler } from "./warnings.ts";
 
 /** What chat calls need from the client. */
 export interface ChatContext {
@@ -17,6 +18,8 @@ export interface ChatContext {
   config: ResolvedConfig;
   models: ModelRegistry;
   ledger: UsageLedger;
+  /** `createKimi({ onWarning })`, if given. */
+  onWarning?: WarningHandler | undefined;
 }
 
 /** A request ready to send. */
@@ -48,6 +51,13 @@ export function prepareChatRequest(
     model,
     defaults: { temperature: context.config.temperature, maxTokens: context.config.maxTokens },
     promptTokens,
+    reasoningEffortModels: () =>
+      context.models
+        .list()
+        .filter(
+          (entry) => entry.status !== "retired" && entry.capabilities.reasoningEfforts.length > 0,
+        )
+        .map((entry) => entry.id),
   });
   const body: Record<string, unknown> = {
     model: modelId,

@@ -7,6 +7,8 @@
  */
 import type { CostBreakdown } from "../cost/pricing.ts";
 import type { Usage } from "../cost/usage.ts";
+import type { ReasoningEffort } from "../models/model-info.ts";
+import type { KimiWarning } from "./warnings.ts";
 
 /** A text part of a multi-part message content. */
 export interface TextPart {
@@ -29,7 +31,11 @@ export interface VideoUrlPart {
 /** One part of an array `content`. */
 export type ContentPart = TextPart | ImageUrlPart | VideoUrlPart;
 
-/** A tool call as the service sends it; `id` is `name:idx` on Moonshot (reference §2.4). */
+/**
+ * A tool call as the service sends it. `id` is opaque: 2026 models send `get_weather_0`, 2025 K2
+ * sent `get_weather:0`, and ids repeat across turns (docs/moonshot-wire.md, "Tools"). It is kept
+ * verbatim and never parsed.
+ */
 export interface ToolCall {
   id: string;
   /** `function`, or `builtin_function` for `$web_search` on some streams; echo it unchanged. */
@@ -135,7 +141,11 @@ export interface ChatRequest {
   temperature?: number;
   topP?: number;
   n?: number;
-  /** Output cap (reasoning included). Default: `config.maxTokens`, clamped to the window. */
+  /**
+   * Output cap (reasoning included). Default: `config.maxTokens`, clamped to the window and, on
+   * thinking models, raised to at least 16,000. An explicit value is sent as given (a warning
+   * says when it is below 16,000 on a thinking model).
+   */
   maxTokens?: number;
   stop?: string | string[];
   presencePenalty?: number;
@@ -145,6 +155,17 @@ export interface ChatRequest {
   responseFormat?: ResponseFormat;
   /** `true`/`false` or the wire object; only sent to models that can toggle thinking. */
   thinking?: boolean | ThinkingSetting;
+  /**
+   * `reasoning_effort`: how much a model that takes it (kimi-k3) reasons. Refused before sending
+   * on models whose catalog entry lists no efforts.
+   */
+  reasoningEffort?: ReasoningEffort;
+  /** `logprobs`: return log probabilities of the output tokens. kimi-k3 refuses `true`. */
+  logprobs?: boolean;
+  /** `top_logprobs` (0-20): alternatives per token; needs `logprobs: true`. */
+  topLogprobs?: number;
+  /** `logit_bias`: token id → bias from -100 to 100. kimi-k3 refuses it. */
+  logitBias?: Record<string, number>;
   /** Improves automatic prompt-cache hits (reference §2.1, §3.5). */
   promptCacheKey?: string;
   /** Extra body fields, sent as-is and last (they win over everything above). */
@@ -187,8 +208,9 @@ export interface ChatResult {
   reasoningContent: string | null;
   toolCalls: ToolCall[];
   finishReason: "stop" | "length" | "tool_calls" | "content_filter" | (string & {});
-  usage: Usage;
-  /** Cost from the catalog; fields are `null` when a price is unknown. */
+  /** Token usage; `null` when the service reported none (unknown, never counted as 0). */
+  usage: Usage | null;
+  /** Cost from the catalog; fields are `null` when a price or the usage is unknown. */
   cost: CostBreakdown;
   /** Choice 0 as an assistant message, ready to append to the history. */
   message: AssistantMessage;
@@ -198,6 +220,12 @@ export interface ChatResult {
   webSearchCalls: number;
   /** `Msh-Request-Id` of the response, when sent. */
   requestId: string | undefined;
+  /**
+   * Warnings about this call, also sent to `onWarning`: a retired model answered by its
+   * successor, an output cap raised or small for a thinking model, an answer whose whole output
+   * went into reasoning.
+   */
+  warnings: KimiWarning[];
 }
 
 /** Events of a chat stream, in arrival order. */
@@ -212,4 +240,4 @@ export type StreamEvent =
       argumentsDelta: string;
     }
   | { type: "tool-call"; toolCall: ToolCall }
-  | { type: "finish"; finishReason: string; usage: Usage; cost: CostBreakdown };
+  | { type: "finish"; finishReason: string; usage: Usage | null; cost: CostBreakdown };

@@ -12,12 +12,13 @@ export interface ChatJson {
   reasoning_content: string | null;
   tool_calls: ChatResult["toolCalls"];
   finish_reason: string;
+  /** `null` when the service reported no usage (unknown, not zero). */
   usage: {
     prompt_tokens: number;
     completion_tokens: number;
     total_tokens: number;
     cached_tokens: number;
-  };
+  } | null;
   cost_usd: { input: number | null; output: number | null; total: number | null };
 }
 
@@ -29,19 +30,28 @@ export function chatJson(result: ChatResult): ChatJson {
     reasoning_content: result.reasoningContent,
     tool_calls: result.toolCalls,
     finish_reason: result.finishReason,
-    usage: {
-      prompt_tokens: result.usage.promptTokens,
-      completion_tokens: result.usage.completionTokens,
-      total_tokens: result.usage.totalTokens,
-      cached_tokens: result.usage.cachedTokens,
-    },
+    usage:
+      result.usage === null
+        ? null
+        : {
+            prompt_tokens: result.usage.promptTokens,
+            completion_tokens: result.usage.completionTokens,
+            total_tokens: result.usage.totalTokens,
+            cached_tokens: result.usage.cachedTokens,
+          },
     cost_usd: { input: result.cost.input, output: result.cost.output, total: result.cost.total },
   };
 }
 
-/** `kimi-k2-0905-preview: 1,234 prompt tokens (56% cached) + 321 completion = 1,555 tokens, $0.000456`. */
+/**
+ * `kimi-k2.6: 1,234 prompt tokens (56% cached) + 321 completion = 1,555 tokens, $0.000456`, or
+ * `kimi-k2.6: usage unknown (the service reported none), cost unknown`.
+ */
 export function summaryLine(result: ChatResult): string {
   const { usage } = result;
+  if (usage === null) {
+    return `${result.model}: usage unknown (the service reported none), cost ${formatUsd(result.cost.total)}`;
+  }
   const share = usage.promptTokens === 0 ? 0 : usage.cachedTokens / usage.promptTokens;
   return `${result.model}: ${formatCount(usage.promptTokens)} prompt tokens (${formatPercent(share)} cached) + ${formatCount(usage.completionTokens)} completion = ${formatCount(usage.totalTokens)} tokens, ${formatUsd(result.cost.total)}`;
 }

@@ -15,6 +15,20 @@ export function formatUsd(value: number | null): string {
   return `$${Math.abs(value) >= 0.01 ? value.toFixed(4) : value.toFixed(6)}`;
 }
 
+/**
+ * The USD total of a ledger line: `$0.0123`, `unknown` when no request of it had a known cost,
+ * `$0.0123 + unknown` when some had none (never `$0` for an unknown cost).
+ */
+export function formatLedgerCost(totals: {
+  requests: number;
+  costUsd: number;
+  unpricedRequests: number;
+}): string {
+  if (totals.unpricedRequests === 0) return formatUsd(totals.costUsd);
+  if (totals.unpricedRequests >= totals.requests) return "unknown";
+  return `${formatUsd(totals.costUsd)} + unknown`;
+}
+
 /** A share as a percentage with no decimals: `0.4567` → `46%`. */
 export function formatPercent(share: number): string {
   return `${Math.round(share * 100)}%`;

@@ -5,10 +5,12 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { KimiWarning } from "../chat/warnings.ts";
 import { createKimi, type Kimi } from "../client.ts";
 import { resolveConfig } from "../config/config.ts";
 import type { RunningEmulator } from "../emulator/index.ts";
 import { resolveStateDir } from "../files/state-dir.ts";
+import { redactText } from "../http/redact.ts";
 import type { CliContext } from "./context.ts";
 import { verboseLogger } from "./verbose-log.ts";
 
@@ -57,9 +59,16 @@ export async function openService(
     }
   };
   const debug = verbose ? verboseLogger(terminal, secrets) : undefined;
+  // Library warnings (a retired model answered by its successor, a small output cap on a
+  // thinking model...) go to stderr, one line each, so stdout stays the answer.
+  const onWarning = (warning: KimiWarning) => {
+    terminal.err(
+      `kimi-provider: warning (${warning.code}): ${redactText(warning.message, secrets)}\n`,
+    );
+  };
 
   if (config.apiKey !== undefined) {
-    const kimi = createKimi({ env, onRetry, ...(debug ? { debug } : {}) });
+    const kimi = createKimi({ env, onRetry, onWarning, ...(debug ? { debug } : {}) });
     return { kimi, emulator: undefined, secrets, close: async () => undefined };
   }
 
@@ -80,6 +89,7 @@ export async function openService(
     apiKey: EMULATOR_KEY,
     baseURL: emulator.baseURL,
     onRetry,
+    onWarning,
     ...(debug ? { debug } : {}),
   });
   return { kimi, emulator, secrets, close: () => emulator.close() };

@@ -10,17 +10,37 @@ export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
 /** Mainland China host (separate accounts and keys). */
 export const MOONSHOT_CHINA_BASE_URL = "https://api.moonshot.cn/v1";
 
+/**
+ * What to do when the service answers 404 for a model the catalog marks retired:
+ * - `none` (default): throw the {@link ModelNotFoundError} (its message names the successor).
+ * - `successor`: re-send the request once to the retired model's successor, and report a
+ *   `model-retired-fallback` warning.
+ */
+export type ModelFallback = "none" | "successor";
+
+/** The accepted values of {@link ModelFallback}, in the order messages list them. */
+export const MODEL_FALLBACKS: readonly ModelFallback[] = ["none", "successor"];
+
 /** Settings that may come from the environment or from code. */
 export interface KimiSettings {
   /** `KIMI_API_KEY`. Needed only when a request is sent. */
   apiKey?: string | undefined;
   /** `KIMI_BASE_URL`, default `https://api.moonshot.ai/v1`. */
   baseURL?: string | undefined;
-  /** `KIMI_DEFAULT_MODEL`, default `kimi-k2-0905-preview`. */
+  /**
+   * `KIMI_DEFAULT_MODEL`, default `kimi-k2.6`: the model of requests that name none. (The seed's
+   * default, kimi-k2-0905-preview, was retired by Moonshot on 2026-05-25; set this variable to
+   * keep using any id, retired or not: it is sent as given.)
+   */
   defaultModel?: string | undefined;
+  /** `KIMI_MODEL_FALLBACK`: `none` (default) or `successor`; see {@link ModelFallback}. */
+  modelFallback?: ModelFallback | undefined;
   /** `KIMI_TEMPERATURE`, default 0.5, range [0, 1]. */
   temperature?: number | undefined;
-  /** `KIMI_MAX_TOKENS`, default 32768: output cap sent as `max_tokens` (clamped to the window). */
+  /**
+   * `KIMI_MAX_TOKENS`, default 32768: output cap sent as `max_tokens` (clamped to the window).
+   * On thinking models a configured value below 16,000 is raised to 16,000 (with a warning).
+   */
   maxTokens?: number | undefined;
   /** `KIMI_TIMEOUT_MS`, default 600 000 (10 minutes): whole-request timeout. */
   timeoutMs?: number | undefined;
@@ -33,6 +53,7 @@ export interface ResolvedConfig {
   apiKey: string | undefined;
   baseURL: string;
   defaultModel: string;
+  modelFallback: ModelFallback;
   temperature: number;
   maxTokens: number;
   timeoutMs: number;
@@ -44,6 +65,7 @@ export const ENVIRONMENT_VARIABLES = {
   apiKey: "KIMI_API_KEY",
   baseURL: "KIMI_BASE_URL",
   defaultModel: "KIMI_DEFAULT_MODEL",
+  modelFallback: "KIMI_MODEL_FALLBACK",
   temperature: "KIMI_TEMPERATURE",
   maxTokens: "KIMI_MAX_TOKENS",
   timeoutMs: "KIMI_TIMEOUT_MS",
@@ -53,6 +75,7 @@ export const ENVIRONMENT_VARIABLES = {
 const DEFAULTS = {
   baseURL: MOONSHOT_INTERNATIONAL_BASE_URL,
   defaultModel: DEFAULT_MODEL_ID,
+  modelFallback: "none",
   temperature: 0.5,
   maxTokens: 32_768,
   timeoutMs: 600_000,
@@ -186,6 +209,29 @@ export function resolveConfig(
     }
   }
 
+  const [fallbackRaw, fallbackSource] = pick<unknown>(
+    options.modelFallback,
+    env.KIMI_MODEL_FALLBACK,
+  );
+  let modelFallback: ModelFallback = DEFAULTS.modelFallback;
+  if (
+    fallbackRaw !== undefined &&
+    !(typeof fallbackRaw === "string" && fallbackRaw.trim() === "")
+  ) {
+    const value = typeof fallbackRaw === "string" ? fallbackRaw.trim() : fallbackRaw;
+    const known = MODEL_FALLBACKS.find((allowed) => allowed === value);
+    if (known === undefined) {
+      fail(
+        "modelFallback",
+        fallbackSource,
+        fallbackRaw,
+        `must be one of ${MODEL_FALLBACKS.join(", ")}`,
+        "Use `successor` to re-send a request for a retired model to its successor, or `none` (the default) to get the error.",
+      );
+    }
+    modelFallback = known;
+  }
+
   const [tempRaw, tempSource] = pick(options.temperature, env.KIMI_TEMPERATURE);
   const temperature =
     readNumber(
@@ -230,5 +276,14 @@ export function resolveConfig(
       "Set it to e.g. 2.",
     ) ?? DEFAULTS.maxRetries;
 
-  return { apiKey, baseURL, defaultModel, temperature, maxTokens, timeoutMs, maxRetries };
+  return {
+    apiKey,
+    baseURL,
+    defaultModel,
+    modelFallback,
+    temperature,
+    maxTokens,
+    timeoutMs,
+    maxRetries,
+  };
 }

@@ -16,7 +16,10 @@ export interface UsageTotals {
   cacheHitRate: number;
   /** Sum of the known costs, USD. */
   costUsd: number;
-  /** Calls whose cost was unknown (model without a price); not included in `costUsd`. */
+  /**
+   * Calls whose cost was unknown (a model without a price, or a response that reported no
+   * usage); not included in `costUsd`, and the latter's tokens not in the token totals.
+   */
   unpricedRequests: number;
   webSearchCalls: number;
 }
@@ -29,7 +32,8 @@ export interface UsageSnapshot extends UsageTotals {
 /** What a call contributes to the ledger (a `ChatResult` fits). */
 export interface RecordableCall {
   model: string;
-  usage: Usage;
+  /** `null`: the service reported no usage (counted in `unpricedRequests`, no tokens added). */
+  usage: Usage | null;
   /** Only `total` counts (`null`: unpriced). */
   cost: Pick<CostBreakdown, "total">;
   webSearchCalls?: number;
@@ -57,10 +61,12 @@ export function emptyUsageTotals(): UsageTotals {
 export function addToUsageTotals(totals: UsageTotals, call: RecordableCall): UsageTotals {
   const next = { ...totals };
   next.requests++;
-  next.promptTokens += call.usage.promptTokens;
-  next.completionTokens += call.usage.completionTokens;
-  next.cachedTokens += call.usage.cachedTokens;
-  next.reasoningTokens += call.usage.reasoningTokens ?? 0;
+  if (call.usage !== null) {
+    next.promptTokens += call.usage.promptTokens;
+    next.completionTokens += call.usage.completionTokens;
+    next.cachedTokens += call.usage.cachedTokens;
+    next.reasoningTokens += call.usage.reasoningTokens ?? 0;
+  }
   next.webSearchCalls += call.webSearchCalls ?? 0;
   if (call.cost.total === null) next.unpricedRequests++;
   // Rounded so that sums of decimal prices stay readable (0.1 + 0.2).

@@ -55,15 +55,28 @@ function price(tokens: number, perMillion: number | null): number | null {
 
 /**
  * Computes the cost of a call. `model` may be `undefined` (an id the catalog does not know):
- * every token cost is then `null`.
+ * every token cost is then `null`. So is every token cost when `usage` is `null` (the service
+ * reported none): an unknown usage is never priced as $0 (docs/moonshot-wire.md, "Usage").
  */
 export function computeCost(
   model: ModelInfo | undefined,
-  usage: Usage,
+  usage: Usage | null,
   extras: CostExtras = {},
   modelId: string = model?.id ?? "unknown",
 ): CostBreakdown {
   const webSearch = money((extras.webSearchCalls ?? 0) * WEB_SEARCH_FEE_USD);
+  if (usage === null) {
+    return {
+      model: modelId,
+      input: null,
+      cachedInput: null,
+      uncachedInput: null,
+      output: null,
+      webSearch,
+      total: null,
+      currency: "USD",
+    };
+  }
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   const uncached = usage.promptTokens - cached;
   const pricing = model?.pricing;

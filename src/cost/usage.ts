@@ -34,9 +34,11 @@ export function emptyUsage(): Usage {
 
 /**
  * Usage of two calls together (pure). `reasoningTokens` stays `null` only while neither call
- * reported any.
+ * reported any. A call whose usage is unknown (`null`) adds nothing: the sum then covers only
+ * the calls that reported usage (their count is in the ledger's `unpricedRequests`).
  */
-export function sumUsage(total: Usage, call: Usage): Usage {
+export function sumUsage(total: Usage, call: Usage | null): Usage {
+  if (call === null) return total;
   return {
     promptTokens: total.promptTokens + call.promptTokens,
     completionTokens: total.completionTokens + call.completionTokens,

@@ -1,25 +1,26 @@
 /**
  * Parsing of `GET /v1/files/{id}/content`.
  *
- * The body is text whose content is a JSON document
- * `{"content","file_type","filename","title","type"}` (reference §4.2). Moonshot recommends
- * pasting that string verbatim into a system message, so the raw string is kept alongside the
- * parsed fields.
+ * Two shapes are accepted (docs/moonshot-wire.md, "Files"): the JSON document
+ * `{"content","file_type","filename","title","type"}` (recorded, 2024), and plain extracted text
+ * (what the 2026 docs describe). Moonshot recommends pasting the body verbatim into a system
+ * message, so the raw string is kept alongside the parsed fields.
  */
-import { MalformedResponseError } from "../http/errors.ts";
 
 /** Extracted content of a `file-extract` file. */
 export interface FileContent {
   /** The extracted text. */
   content: string;
-  /** Original file name, as Moonshot reports it. */
+  /** Original file name, as Moonshot reports it (`""` when the body was plain text). */
   filename: string;
-  /** MIME type Moonshot detected, e.g. `application/pdf`. */
+  /** MIME type Moonshot detected, e.g. `application/pdf` (`""` when the body was plain text). */
   fileType: string;
   /** Document title (often empty). */
   title: string;
-  /** Always `"file"` so far. */
+  /** `"file"` in the JSON document; `"file"` too for plain text. */
   type: string;
+  /** Which shape the service answered with: the JSON document, or plain text. */
+  format: "json" | "text";
   /** The body exactly as received: the string to put in a system message. */
   raw: string;
 }
@@ -29,25 +30,30 @@ function stringField(record: Record<string, unknown>, key: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** Parses the content endpoint's body; throws {@link MalformedResponseError} when it is not the documented JSON. */
-export function parseFileContent(raw: string, fileId: string): FileContent {
+function plainText(raw: string): FileContent {
+  return { content: raw, filename: "", fileType: "", title: "", type: "file", format: "text", raw };
+}
+
+/**
+ * Parses the content endpoint's body. A `text/plain` response, or a body that is not a JSON
+ * object with a `content` string, is plain extracted text (`format: "text"`, `content` = the
+ * body); never throws. `contentType` is the response's `Content-Type`, when known.
+ */
+export function parseFileContent(raw: string, _fileId?: string, contentType?: string): FileContent {
+  if (contentType !== undefined && /^\s*text\/plain\b/i.test(contentType)) return plainText(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch (cause) {
-    throw new MalformedResponseError(
-      `The content of file ${fileId} is not the JSON document Moonshot documents (got: ${raw.slice(0, 80)}). Use the raw text, or report this to the library maintainers.`,
-      { cause },
-    );
+  } catch {
+    return plainText(raw);
   }
   if (
     !parsed ||
     typeof parsed !== "object" ||
+    Array.isArray(parsed) ||
     typeof (parsed as { content?: unknown }).content !== "string"
   ) {
-    throw new MalformedResponseError(
-      `The content of file ${fileId} has no "content" string (got: ${raw.slice(0, 80)}). Check that the file was uploaded with purpose "file-extract".`,
-    );
+    return plainText(raw);
   }
   const record = parsed as Record<string, unknown>;
   return {
@@ -56,6 +62,7 @@ export function parseFileContent(raw: string, fileId: string): FileContent {
     fileType: stringField(record, "file_type"),
     title: stringField(record, "title"),
     type: stringField(record, "type"),
+    format: "json",
     raw,
   };
 }

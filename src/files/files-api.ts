@@ -213,21 +213,25 @@ export class FilesApi {
   }
 
   /**
-   * The extracted text of a `file-extract` file (`GET /v1/files/{id}/content`), parsed; `raw` is
-   * the exact string to put in a system message (§4.2).
+   * The extracted text of a `file-extract` file (`GET /v1/files/{id}/content`): the JSON document
+   * or plain text, both accepted (`format` says which); `raw` is the exact string to put in a
+   * system message (§4.2).
    */
   async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
     let raw: string;
+    let contentType: string | undefined;
     try {
-      raw = await this.#http.text({
+      const response = await this.#http.textResponse({
         method: "GET",
         path: `${fileIdPath(id)}/content`,
         signal: options.signal,
       });
+      raw = response.text;
+      contentType = response.headers.get("content-type") ?? undefined;
     } catch (error) {
       throw fileError(error, { fileId: id, baseURL: this.baseURL });
     }
-    return parseFileContent(raw, id);
+    return parseFileContent(raw, id, contentType);
   }
 
   /**

@@ -118,13 +118,42 @@ export class NotFoundError extends KimiError {
   }
 }
 
+/** What the model registry knows about a retired model, attached to its 404. */
+export interface ModelRetirement {
+  /** Day (YYYY-MM-DD) Moonshot stopped serving the model. */
+  retiredOn: string;
+  /** The online model that replaces it, when the catalog names one. */
+  successor: string | undefined;
+}
+
 /** 404 for a model the account cannot use (unknown, retired, or not enabled). */
 export class ModelNotFoundError extends NotFoundError {
   /** The model id the service did not find. */
   readonly model: string | undefined;
-  constructor(message: string, model: string | undefined, options: KimiErrorOptions = {}) {
+  /** For a model the registry marks retired: the day it was retired; else `undefined`. */
+  readonly retiredOn: string | undefined;
+  /** For a retired model: the successor the registry names; else `undefined`. */
+  readonly successor: string | undefined;
+  constructor(
+    message: string,
+    model: string | undefined,
+    options: KimiErrorOptions = {},
+    retirement?: ModelRetirement,
+  ) {
     super(message, options, "model_not_found");
     this.model = model;
+    this.retiredOn = retirement?.retiredOn;
+    this.successor = retirement?.successor;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      model: this.model,
+      ...(this.retiredOn === undefined
+        ? {}
+        : { retiredOn: this.retiredOn, successor: this.successor }),
+    };
   }
 }
 

@@ -4,3 +4,4 @@ export * from "./model-info.ts";
 export * from "./policy.ts";
 export * from "./registry.ts";
 export * from "./remote-models.ts";
+export { explainRetiredModel, retirementAdvice } from "./retired-model.ts";

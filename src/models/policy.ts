@@ -12,8 +12,9 @@
  *   to it (a newer model may have fixed sampling, where any value but its own is a 400).
  */
 import type { ChatRequest, ThinkingSetting, ToolChoice } from "../chat/types.ts";
+import type { KimiWarning } from "../chat/warnings.ts";
 import { ContextOverflowError, InvalidRequestError } from "../http/errors.ts";
-import type { ModelInfo } from "./model-info.ts";
+import type { ModelInfo, ReasoningEffort } from "./model-info.ts";
 
 /** What the policy needs besides the request. */
 export interface PolicyContext {
@@ -25,6 +26,8 @@ export interface PolicyContext {
   defaults: { temperature: number; maxTokens: number };
   /** Estimated prompt tokens (messages + tools). */
   promptTokens: number;
+  /** Ids of the online models that take `reasoning_effort`, to name them when refusing it. */
+  reasoningEffortModels?: () => readonly string[];
 }
 
 /** The model-dependent wire fields to send, and what was adjusted. */
@@ -37,7 +40,20 @@ export interface PolicyDecision {
   maxTokens: number | undefined;
   /** Human-readable notes of what the policy changed (for debug output). */
   adjustments: string[];
+  /** What the caller should be told (an output cap raised or too small for a thinking model). */
+  warnings: KimiWarning[];
 }
+
+/**
+ * The smallest output cap worth sending to a thinking model. Reasoning tokens count against
+ * `max_tokens`, and a small cap is spent on reasoning alone: HTTP 200, `finish_reason: "length"`,
+ * empty `content` (recorded with kimi-k2.6 at 32 tokens). Moonshot's docs ask for at least
+ * 16,000 on thinking models (docs/moonshot-wire.md, "Thinking").
+ */
+export const THINKING_MIN_OUTPUT_TOKENS = 16_000;
+
+/** Every `reasoning_effort` value any model takes (docs/moonshot-wire.md, "Thinking"). */
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = ["low", "high", "max"];
 
 /** Temperature K2.5+ accept with thinking on / off (reference §2.2). */
 export const FIXED_TEMPERATURE = { thinking: 1, nonThinking: 0.6 } as const;
@@ -76,6 +92,39 @@ function checkGeneric(request: ChatRequest): void {
     (!Number.isInteger(request.maxTokens) || request.maxTokens < 1)
   ) {
     refuse(`\`maxTokens\` is ${String(request.maxTokens)}: it must be a positive whole number.`);
+  }
+  if (
+    request.reasoningEffort !== undefined &&
+    !REASONING_EFFORTS.includes(request.reasoningEffort)
+  ) {
+    refuse(
+      `\`reasoningEffort\` is ${JSON.stringify(request.reasoningEffort)}: use one of ${REASONING_EFFORTS.join(", ")}.`,
+    );
+  }
+  if (request.logprobs !== undefined && typeof request.logprobs !== "boolean") {
+    refuse(`\`logprobs\` is ${JSON.stringify(request.logprobs)}: use true or false.`);
+  }
+  if (
+    request.topLogprobs !== undefined &&
+    (!Number.isInteger(request.topLogprobs) || request.topLogprobs < 0 || request.topLogprobs > 20)
+  ) {
+    refuse(`\`topLogprobs\` is ${String(request.topLogprobs)}: use a whole number from 0 to 20.`);
+  }
+  // The service says so for K3 (docs/moonshot-wire.md, "Sampling"); OpenAI-style APIs agree.
+  if (request.topLogprobs !== undefined && request.logprobs !== true) {
+    refuse("`topLogprobs` needs `logprobs: true`: set both, or remove `topLogprobs`.");
+  }
+  if (request.logitBias !== undefined) {
+    if (typeof request.logitBias !== "object" || request.logitBias === null) {
+      refuse("`logitBias` must be an object mapping token ids to numbers from -100 to 100.");
+    }
+    for (const [token, bias] of Object.entries(request.logitBias)) {
+      if (typeof bias !== "number" || !Number.isFinite(bias) || bias < -100 || bias > 100) {
+        refuse(
+          `\`logitBias\` for token ${token} is ${String(bias)}: use a number from -100 to 100.`,
+        );
+      }
+    }
   }
   if (Array.isArray(request.stop) && request.stop.length > 5) {
     refuse(`\`stop\` has ${request.stop.length} entries: Moonshot allows at most 5.`);
@@ -122,6 +171,7 @@ export function applyRequestPolicy(request: ChatRequest, context: PolicyContext)
   const { model, modelId, defaults } = context;
   const params: Record<string, unknown> = {};
   const adjustments: string[] = [];
+  const warnings: KimiWarning[] = [];
   const requested = requestedThinking(request);
 
   // Thinking (reference §2.7): only models that can toggle take the `thinking` field.
@@ -139,8 +189,10 @@ export function applyRequestPolicy(request: ChatRequest, context: PolicyContext)
     thinking = false;
   } else if (model.capabilities.thinking === "always") {
     if (requested?.type === "disabled") {
+      // The service answers 400 "invalid thinking: only type=enabled is allowed for this model"
+      // (recorded for kimi-k2.7-code; docs/moonshot-wire.md, "Models and lineup").
       refuse(
-        `${modelId} always reasons: thinking cannot be disabled. Use a model that can toggle it (kimi-k2.6) or a non-thinking one.`,
+        `${modelId} always reasons: Moonshot refuses \`thinking: {type: "disabled"}\` for it. Remove \`thinking: false\`, or use kimi-k2.6, the online model that can turn thinking off.`,
       );
     }
     if (requested) adjustments.push("thinking not sent: the model always reasons");
@@ -206,6 +258,41 @@ export function applyRequestPolicy(request: ChatRequest, context: PolicyContext)
     }
   }
 
+  // reasoning_effort, logprobs, logit_bias (docs/moonshot-wire.md, "Sampling" and "Thinking").
+  if (request.reasoningEffort !== undefined) {
+    const efforts = model?.capabilities.reasoningEfforts;
+    if (efforts !== undefined && !efforts.includes(request.reasoningEffort)) {
+      const takers = context.reasoningEffortModels?.() ?? [];
+      const who =
+        takers.length > 0
+          ? `only ${takers.join(", ")} take${takers.length === 1 ? "s" : ""} it`
+          : "no known model takes it";
+      refuse(
+        efforts.length === 0
+          ? `${modelId} does not take \`reasoningEffort\` (reasoning_effort): ${who}. Remove it, or use ${takers[0] ?? "a model that accepts it"}.`
+          : `${modelId} takes \`reasoningEffort\` ${efforts.join(", ")}, not ${JSON.stringify(request.reasoningEffort)}.`,
+      );
+    }
+    params.reasoning_effort = request.reasoningEffort;
+  }
+  if (model && !model.capabilities.logprobs) {
+    if (request.logprobs === true) {
+      refuse(
+        `${modelId} does not return log probabilities (Moonshot answers "only false is allowed" for logprobs). Remove \`logprobs\` and \`topLogprobs\`, or use kimi-k2.6.`,
+      );
+    }
+  }
+  if (request.logprobs !== undefined) params.logprobs = request.logprobs;
+  if (request.topLogprobs !== undefined) params.top_logprobs = request.topLogprobs;
+  if (request.logitBias !== undefined) {
+    if (model && !model.capabilities.logitBias) {
+      refuse(
+        `${modelId} does not support \`logitBias\` (Moonshot answers "logit_bias is not supported yet"). Remove it, or use kimi-k2.6.`,
+      );
+    }
+    params.logit_bias = request.logitBias;
+  }
+
   // Tools and tool_choice (reference §2.4, §2.5).
   const tools = request.tools ?? [];
   if (model && tools.length > 0 && !model.capabilities.tools) {
@@ -265,18 +352,44 @@ export function applyRequestPolicy(request: ChatRequest, context: PolicyContext)
   // Output cap (reference §2.2: output ≤ context - prompt; §2.1: prompt + max > context is a 400).
   let maxTokens: number | undefined;
   const window = model?.contextWindow;
+  // Thinking models: reasoning counts against max_tokens (see THINKING_MIN_OUTPUT_TOKENS). A
+  // configured default below the minimum is raised (and said so); an explicit value is sent as
+  // given, with a warning.
   if (request.maxTokens !== undefined) {
     maxTokens = request.maxTokens;
     if (window !== undefined && context.promptTokens + maxTokens > window) {
       throw overflow(modelId, window, context.promptTokens, maxTokens);
     }
+    if (thinking === true && maxTokens < THINKING_MIN_OUTPUT_TOKENS) {
+      warnings.push({
+        code: "max-tokens-low-for-thinking",
+        message: `maxTokens ${maxTokens} is small for ${modelId}, which reasons before it answers: reasoning counts against the cap and may use all of it, leaving an empty answer (finish_reason "length"). Moonshot recommends at least ${THINKING_MIN_OUTPUT_TOKENS} on thinking models; sent as given.`,
+        model: modelId,
+        maxTokens,
+        recommended: THINKING_MIN_OUTPUT_TOKENS,
+      });
+    }
   } else if (window !== undefined) {
     const room = window - context.promptTokens;
     if (room < 1) throw overflow(modelId, window, context.promptTokens, 0);
-    maxTokens = Math.min(defaults.maxTokens, room);
-    if (maxTokens < defaults.maxTokens) {
+    const raise = thinking === true && defaults.maxTokens < THINKING_MIN_OUTPUT_TOKENS;
+    const wanted = raise ? THINKING_MIN_OUTPUT_TOKENS : defaults.maxTokens;
+    maxTokens = Math.min(wanted, room);
+    if (raise) {
       adjustments.push(
-        `max_tokens clamped from ${defaults.maxTokens} to ${maxTokens} to fit the context window`,
+        `max_tokens raised from the configured ${defaults.maxTokens} to ${maxTokens} for a thinking model`,
+      );
+      warnings.push({
+        code: "max-tokens-raised-for-thinking",
+        message: `The configured output cap (KIMI_MAX_TOKENS / maxTokens option) of ${defaults.maxTokens} is too small for ${modelId}, which reasons before it answers; ${maxTokens} was sent instead. Pass \`maxTokens\` on the request to send a smaller cap anyway.`,
+        model: modelId,
+        configured: defaults.maxTokens,
+        sent: maxTokens,
+      });
+    }
+    if (maxTokens < wanted) {
+      adjustments.push(
+        `max_tokens clamped from ${wanted} to ${maxTokens} to fit the context window`,
       );
     }
   } else {
@@ -284,7 +397,7 @@ export function applyRequestPolicy(request: ChatRequest, context: PolicyContext)
   }
   params.max_tokens = maxTokens;
 
-  return { params, thinking, maxTokens, adjustments };
+  return { params, thinking, maxTokens, adjustments, warnings };
 }
 
 function overflow(

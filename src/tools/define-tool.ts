@@ -10,7 +10,7 @@ import { compileValidator, type SchemaInput, toWireSchema } from "./tool-schema.
 
 /** What `execute` receives besides the validated arguments. */
 export interface ToolExecutionContext {
-  /** The id of the tool call being answered (e.g. `get_weather:0`). */
+  /** The id of the tool call being answered (kept verbatim: `get_weather_0` on 2026 models, `get_weather:0` on 2025 ones). */
   toolCallId: string;
   /** Aborts when the loop is cancelled; long-running tools should honour it. */
   signal: AbortSignal;

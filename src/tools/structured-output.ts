@@ -61,7 +61,7 @@ export interface GenerateObjectResult<T> {
   mode: "json_schema" | "json_object";
   /** Requests made (2 when a repair was needed). */
   attempts: number;
-  /** Token totals over every attempt. */
+  /** Token totals over the attempts that reported usage. */
   usage: Usage;
   /** USD over every attempt; `null` when the model has no known price. */
   totalCostUsd: number | null;

@@ -89,7 +89,8 @@ export interface ToolLoopStep {
   reasoning: string | null;
   toolCalls: ToolCall[];
   toolResults: ToolResultRecord[];
-  usage: Usage;
+  /** The step's usage; `null` when the service reported none. */
+  usage: Usage | null;
   cost: CostBreakdown;
 }
 
@@ -107,7 +108,7 @@ export interface ToolRunResult {
   /** Only the messages the loop appended (assistant and tool messages). */
   newMessages: ChatMessage[];
   steps: ToolLoopStep[];
-  /** Token totals over every step. */
+  /** Token totals over the steps that reported usage (a step without usage adds nothing). */
   usage: Usage;
   /** USD over every step (`$web_search` fees included); `null` if a step had no known price. */
   totalCostUsd: number | null;
@@ -122,5 +123,11 @@ export type ToolLoopEvent =
   | { type: "text-delta"; step: number; text: string }
   | { type: "tool-call"; step: number; toolCall: ToolCall }
   | ({ type: "tool-result"; step: number } & ToolResultRecord)
-  | { type: "step-finish"; step: number; finishReason: string; usage: Usage; cost: CostBreakdown }
+  | {
+      type: "step-finish";
+      step: number;
+      finishReason: string;
+      usage: Usage | null;
+      cost: CostBreakdown;
+    }
   | { type: "finish"; result: ToolRunResult };

@@ -1,6 +1,8 @@
 /**
  * `kimi-provider models [--json] [--refresh]`: the model catalog as a table, optionally merged
- * with what GET /v1/models says this key can use (availability is account-dependent, §7).
+ * with what GET /v1/models says this key can use (availability is account-dependent, §7). The
+ * models online today come first; retired ones follow with their retirement day and successor
+ * (kept so that old usage can still be priced).
  */
 import type { ModelCapabilities, ModelInfo } from "../../models/model-info.ts";
 import { ModelRegistry } from "../../models/registry.ts";
@@ -25,7 +27,24 @@ export function capabilityTags(capabilities: ModelCapabilities): string[] {
   if (capabilities.thinking === "toggle") tags.push("think?");
   if (capabilities.webSearch) tags.push("search");
   if (capabilities.automaticCaching) tags.push("cache");
+  if (capabilities.reasoningEfforts.length > 0) tags.push("effort");
   return tags;
+}
+
+/** Online models first (catalog order), then retired ones (catalog order). */
+export function lineupOrder(models: readonly ModelInfo[]): ModelInfo[] {
+  return [
+    ...models.filter((model) => model.status !== "retired"),
+    ...models.filter((model) => model.status === "retired"),
+  ];
+}
+
+/** The status cell: `recommended`, `current`, or `retired 2026-05-25`. */
+export function statusText(model: ModelInfo): string {
+  if (model.status === "retired" && model.retiredOn !== undefined) {
+    return `retired ${model.retiredOn}`;
+  }
+  return model.status;
 }
 
 /** The `--json` view of one model (snake_case like the service's own objects). */
@@ -43,6 +62,9 @@ export function modelJson(model: ModelInfo): Record<string, unknown> {
     },
     capabilities: model.capabilities,
     status: model.status,
+    released_on: model.releasedOn ?? null,
+    retired_on: model.retiredOn ?? null,
+    successor: model.successor ?? null,
     available: model.available ?? null,
     source: model.source,
     as_of: model.asOf,
@@ -70,6 +92,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
     // The catalog alone needs no client: nothing is sent, no key or emulator involved.
     models = new ModelRegistry().list();
   }
+  models = lineupOrder(models);
   if (values.json) {
     printJson(context.terminal, models.map(modelJson));
     return EXIT.ok;
@@ -82,6 +105,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
     { header: "output", right: true },
     { header: "capabilities" },
     { header: "status" },
+    { header: "successor" },
     ...(values.refresh ? [{ header: "available" }] : []),
   ];
   const rows = models.map((model) => [
@@ -91,12 +115,15 @@ export async function run(args: readonly string[], context: CliContext): Promise
     formatPrice(model.pricing.inputCacheMiss),
     formatPrice(model.pricing.output),
     capabilityTags(model.capabilities).join(","),
-    model.status,
+    statusText(model),
+    model.successor ?? "",
     ...(values.refresh ? [model.available === false ? "no" : "yes"] : []),
   ]);
   context.terminal.out(formatTable(columns, rows));
   context.terminal.out(
-    "\nPrices: USD per million tokens (input cache hit / cache miss / output); '-' = no public price.\n",
+    "\nPrices: USD per million tokens (input cache hit / cache miss / output); '-' = no public price.\n" +
+      "Retired models answer 404 on the service; they are listed so that old usage can be priced. " +
+      "KIMI_MODEL_FALLBACK=successor re-sends a request for one to its successor.\n",
   );
   return EXIT.ok;
 }

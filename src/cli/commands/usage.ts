@@ -6,7 +6,7 @@ import { resolveStateDir } from "../../files/state-dir.ts";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
-import { formatCount, formatPercent, formatUsd } from "../format.ts";
+import { formatCount, formatLedgerCost, formatPercent } from "../format.ts";
 import { formatTable } from "../table.ts";
 import { printJson } from "../terminal.ts";
 import { emptyUsage, readUsage, usagePath, writeUsage } from "../usage-store.ts";
@@ -43,9 +43,9 @@ export async function run(args: readonly string[], context: CliContext): Promise
   );
   const unpriced =
     ledger.unpricedRequests > 0
-      ? ` (+ ${ledger.unpricedRequests} requests with no known price)`
+      ? ` (${ledger.unpricedRequests} of ${ledger.requests} requests with no known cost: no price, or no usage reported)`
       : "";
-  out(`cost    ${formatUsd(ledger.costUsd)}${unpriced}\n\n`);
+  out(`cost    ${formatLedgerCost(ledger)}${unpriced}\n\n`);
   out(
     formatTable(
       [
@@ -62,7 +62,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
         formatCount(totals.promptTokens),
         formatPercent(totals.cacheHitRate),
         formatCount(totals.completionTokens),
-        formatUsd(totals.costUsd),
+        formatLedgerCost(totals),
       ]),
     ),
   );
