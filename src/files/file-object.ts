@@ -28,9 +28,11 @@ export interface FileObject {
   created_at: number;
   filename: string;
   purpose: string;
-  /** `"ok"` (older) or `"ready"` (newer) on success, `"error"` when extraction failed. */
+  /** `"ok"` (2024) or `"ready"` (2026) on success, `"error"` when extraction failed. */
   status: string;
   status_details?: string;
+  /** MIME type the service detected, e.g. `image/png` (2026 uploads; docs/moonshot-wire.md, "Files"). */
+  file_type?: string;
 }
 
 /** What `DELETE /v1/files/{id}` returns. */
@@ -44,6 +46,10 @@ export interface FileDeleted {
 export interface FileList {
   object: "list";
   data: FileObject[];
+  /** Paging fields of 2026 lists (`""` / `false` on an empty list). */
+  first_id?: string;
+  last_id?: string;
+  has_more?: boolean;
 }
 
 /** Per-file limit enforced by Moonshot: 100 MB (reference §4.2). */
