@@ -55,6 +55,7 @@ describe("kimi.chat() against the emulator", () => {
     assert.ok(result.content.length > 0);
     assert.equal(result.finishReason, "stop");
     assert.equal(result.reasoningContent, null);
+    assert.ok(result.usage);
     assert.equal(result.usage.promptTokens, estimatePromptTokens(messages));
     assert.equal(
       result.usage.totalTokens,
@@ -87,6 +88,7 @@ describe("kimi.chat() against the emulator", () => {
     const second = await kimi.chat({
       messages: [system, { role: "user", content: "Second question" }],
     });
+    assert.ok(second.usage);
     assert.ok(second.usage.cachedTokens > 0, "expected a cache hit");
     const { promptTokens, cachedTokens, completionTokens } = second.usage;
     assert.equal(second.cost.cachedInput, Math.round(cachedTokens * 0.15 * 1e6) / 1e12);
@@ -113,7 +115,7 @@ describe("kimi.chat() against the emulator", () => {
     assert.ok(result.content.length > 0);
     assert.notEqual(result.content, result.reasoningContent);
     assert.equal(result.message.reasoning_content, result.reasoningContent);
-    assert.ok((result.usage.reasoningTokens ?? 0) > 0);
+    assert.ok((result.usage?.reasoningTokens ?? 0) > 0);
   });
 
   it("thinking: false on a toggle model is sent and allows the 0.6 temperature", async () => {
@@ -250,7 +252,7 @@ describe("kimi.chat() against the emulator", () => {
     const searchTokens = (
       JSON.parse(call.function.arguments) as { usage: { total_tokens: number } }
     ).usage.total_tokens;
-    assert.ok(second.usage.promptTokens > searchTokens);
+    assert.ok((second.usage?.promptTokens ?? 0) > searchTokens);
     assert.equal(kimi.usage.snapshot().webSearchCalls, 1);
   });
 });
@@ -263,15 +265,15 @@ describe("kimi.stream() against the emulator", () => {
       { headers: { "x-emulator-reply-tokens": "12" } },
     );
     let text = "";
-    let finish: { usage: { completionTokens: number } } | undefined;
+    let finish: { usage: { completionTokens: number } | null } | undefined;
     for await (const event of stream) {
       if (event.type === "text-delta") text += event.text;
       if (event.type === "finish") finish = event;
     }
     const result = await stream.result;
     assert.equal(result.content, text);
-    assert.equal(result.usage.completionTokens, 12);
-    assert.equal(finish?.usage.completionTokens, 12);
+    assert.equal(result.usage?.completionTokens, 12);
+    assert.equal(finish?.usage?.completionTokens, 12);
     assert.deepEqual(lastBody().stream_options, { include_usage: true });
     assert.equal(kimi.usage.snapshot().requests, 1);
   });

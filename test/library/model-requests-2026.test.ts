@@ -30,7 +30,7 @@ after(async () => {
   await emu.close();
 });
 beforeEach(() => {
-  emu.requests.length = 0;
+  emu.clearRequests();
   warnings.length = 0;
 });
 

@@ -25,7 +25,7 @@ after(async () => {
   await emu.close();
 });
 beforeEach(() => {
-  emu.requests.length = 0;
+  emu.clearRequests();
 });
 
 const messages = [{ role: "user" as const, content: "Say hello" }];

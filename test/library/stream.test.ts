@@ -148,7 +148,7 @@ describe("stream usage placements (reference §3.3)", () => {
     const stream = kimi.stream(ask);
     const events = await collect(stream);
     const result = await stream.result;
-    assert.equal(result.usage.promptTokens, 9);
+    assert.equal(result.usage?.promptTokens, 9);
     assert.equal(kimi.usage.snapshot().promptTokens, 9);
     assert.equal(kimi.usage.snapshot().requests, 1);
     assert.equal(events.filter((e) => e.type === "finish").length, 1);
@@ -176,7 +176,7 @@ describe("stream decoding", () => {
     assert.equal(result.reasoningContent, "The user greets. Reply.");
     assert.equal(result.content, "Hi there");
     assert.equal(result.message.reasoning_content, "The user greets. Reply.");
-    assert.equal(result.usage.reasoningTokens, 6);
+    assert.equal(result.usage?.reasoningTokens, 6);
   });
 
   it("a tool call split across many chunks is assembled by index, id kept exactly", async () => {
@@ -465,7 +465,7 @@ describe("after the answer is complete", () => {
     ]);
     const result = await kimi.stream(ask, { timeoutMs: 600_000 }).result;
     assert.equal(result.content, "Hello");
-    assert.equal(result.usage.cachedTokens, 4000);
+    assert.equal(result.usage?.cachedTokens, 4000);
     await server.closed(0);
   });
 

@@ -38,8 +38,8 @@ describe("transport senders", () => {
     assert.deepEqual(fetchCalls, [`${emu.baseURL}/chat/completions`]);
     assert.equal(fetched.content, plain.content);
     // Same prompt and answer; the second request is a prompt-cache hit, so only cachedTokens moves.
-    assert.equal(fetched.usage.promptTokens, plain.usage.promptTokens);
-    assert.equal(fetched.usage.completionTokens, plain.usage.completionTokens);
+    assert.equal(fetched.usage?.promptTokens, plain.usage?.promptTokens);
+    assert.equal(fetched.usage?.completionTokens, plain.usage?.completionTokens);
 
     const streamedHttp = await viaHttp.stream({ messages }).result;
     const streamedFetch = await viaFetch.stream({ messages }).result;
