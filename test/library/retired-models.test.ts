@@ -157,8 +157,14 @@ describe("KIMI_MODEL_FALLBACK=successor", () => {
     assert.deepEqual(warnings, [expected]);
     assert.deepEqual(result.warnings, [expected]);
     // The successor's rules apply: the K2 default temperature is not sent to fixed sampling.
-    assert.equal((emu.requests[0]?.body as { temperature?: unknown }).temperature, 0.5);
-    assert.equal((emu.requests[1]?.body as { temperature?: unknown }).temperature, undefined);
+    assert.equal(
+      (emu.requests[0]?.body as { temperature?: unknown } | undefined)?.temperature,
+      0.5,
+    );
+    assert.equal(
+      (emu.requests[1]?.body as { temperature?: unknown } | undefined)?.temperature,
+      undefined,
+    );
     assert.equal(kimi.usage.snapshot().byModel["kimi-k2.6"]?.requests, 1);
   });
 
