@@ -35,12 +35,11 @@ function plainText(raw: string): FileContent {
 }
 
 /**
- * Parses the content endpoint's body. A `text/plain` response, or a body that is not a JSON
- * object with a `content` string, is plain extracted text (`format: "text"`, `content` = the
- * body); never throws. `contentType` is the response's `Content-Type`, when known.
+ * Parses the content endpoint's body. A body that is not a JSON object with a `content` string is
+ * plain extracted text (`format: "text"`, `content` = the body); never throws. The
+ * `Content-Type` cannot tell the two apart: the JSON document is documented as `text/plain` too.
  */
-export function parseFileContent(raw: string, _fileId?: string, contentType?: string): FileContent {
-  if (contentType !== undefined && /^\s*text\/plain\b/i.test(contentType)) return plainText(raw);
+export function parseFileContent(raw: string, _fileId?: string): FileContent {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

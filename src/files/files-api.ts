@@ -219,19 +219,16 @@ export class FilesApi {
    */
   async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
     let raw: string;
-    let contentType: string | undefined;
     try {
-      const response = await this.#http.textResponse({
+      raw = await this.#http.text({
         method: "GET",
         path: `${fileIdPath(id)}/content`,
         signal: options.signal,
       });
-      raw = response.text;
-      contentType = response.headers.get("content-type") ?? undefined;
     } catch (error) {
       throw fileError(error, { fileId: id, baseURL: this.baseURL });
     }
-    return parseFileContent(raw, id, contentType);
+    return parseFileContent(raw, id);
   }
 
   /**

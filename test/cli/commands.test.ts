@@ -60,7 +60,10 @@ describe("kimi-provider commands", () => {
   it("models prints the catalog table; --json an array with id, context_window, pricing, status", async () => {
     const table = await runCli(["models"]);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /^id\s+context\s+hit\s+miss\s+output\s+capabilities\s+status$/m);
+    assert.match(
+      table.stdout,
+      /^id\s+context\s+hit\s+miss\s+output\s+capabilities\s+status\s+successor$/m,
+    );
     assert.match(
       table.stdout,
       /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+\S+\s+recommended$/m,

@@ -150,25 +150,26 @@ describe("files.content()", () => {
     });
   });
 
-  it("plain text that happens to be JSON stays text when the service says text/plain", async () => {
+  it("the JSON document is parsed even when labelled text/plain (as documented)", async () => {
     const { kimi } = await scripted([
-      { headers: { "content-type": "text/plain" }, body: DOCUMENT },
+      { headers: { "content-type": "text/plain; charset=utf-8" }, body: DOCUMENT },
     ]);
     const content = await kimi.files.content("file_abc");
-    assert.equal(content.format, "text");
-    assert.equal(content.content, DOCUMENT);
+    assert.equal(content.format, "json");
+    assert.equal(content.content, "文件内容1\n\n文件内容2");
+    assert.equal(content.raw, DOCUMENT);
   });
 
   it("the JSON document is parsed (pure)", () => {
-    const parsed = parseFileContent(DOCUMENT, "f", "application/json; charset=utf-8");
+    const parsed = parseFileContent(DOCUMENT, "f");
     assert.equal(parsed.format, "json");
     assert.equal(parsed.content, "文件内容1\n\n文件内容2");
     assert.equal(parsed.filename, "我是一个文件.txt");
   });
 
-  it("a body that is not the document is plain text, whatever the content type (pure)", () => {
+  it("a body that is not the document is plain text (pure)", () => {
     for (const raw of ["not json at all", '{"foo":1}', "[1,2]", '"quoted"', ""]) {
-      const parsed = parseFileContent(raw, "f", "application/json");
+      const parsed = parseFileContent(raw, "f");
       assert.equal(parsed.format, "text", raw);
       assert.equal(parsed.content, raw);
       assert.equal(parsed.raw, raw);

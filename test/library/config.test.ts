@@ -23,7 +23,8 @@ describe("configuration", () => {
     assert.deepEqual(resolveConfig({}, {}), {
       apiKey: undefined,
       baseURL: "https://api.moonshot.ai/v1",
-      defaultModel: "kimi-k2-0905-preview",
+      defaultModel: "kimi-k2.6",
+      modelFallback: "none",
       temperature: 0.5,
       maxTokens: 32768,
       timeoutMs: 600000,
