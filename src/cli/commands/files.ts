@@ -1,6 +1,6 @@
 /**
  * `kimi-provider files upload|list|get|content|delete|cleanup`: Moonshot's file API
- * (reference §4.2) through the library's `FilesApi` (checks, typed errors, the local registry of
+ * (docs/moonshot-wire.md, "Files") through the library's `FilesApi` (checks, typed errors, the local registry of
  * uploads that `cleanup` relies on).
  */
 import type { FileObject, FilePurpose } from "../../files/file-object.ts";
