@@ -20,7 +20,10 @@ import type { FilesApi } from "./files-api.ts";
 export interface CleanupOptions {
   /** Delete every file of the account, not only the tracked ones. */
   all?: boolean;
-  /** Tracked mode: only files whose upload started more than this many ms ago. */
+  /**
+   * Only files older than this many ms: in tracked mode, whose upload started that long ago; with
+   * `all`, created on the account that long ago.
+   */
   olderThanMs?: number;
   /** Also delete files that a live process is still using (by default they are skipped). */
   force?: boolean;
@@ -205,8 +208,12 @@ export async function cleanupFiles(
 
   let ids: string[];
   if (options.all) {
-    // Every account file but those a live process uses.
-    ids = account.map((file) => file.id).filter((id) => !skippedIds.has(id));
+    // Every account file (old enough) but those a live process uses.
+    const cutoff =
+      options.olderThanMs === undefined ? Infinity : (now - options.olderThanMs) / 1000;
+    ids = account
+      .filter((file) => file.created_at <= cutoff && !skippedIds.has(file.id))
+      .map((file) => file.id);
   } else {
     const tracked = eligible.flatMap((entry) => (entry.id ? [entry.id] : []));
     ids = [...new Set([...tracked, ...matches.values()])];
@@ -245,9 +252,7 @@ export async function cleanupFiles(
     deleted,
     alreadyGone,
     failed,
-    remaining: options.all
-      ? after.filter((file) => !skippedIds.has(file.id))
-      : after.filter((file) => wanted.has(file.id)),
+    remaining: after.filter((file) => wanted.has(file.id)),
     skipped: skippedFiles.length,
     skippedFiles,
   };

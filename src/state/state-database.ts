@@ -24,8 +24,18 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
 /** File name of the database inside the state directory. */
 export const STATE_DATABASE_NAME = "state.db";
 
-/** How long a transaction waits in total for other processes' write locks, in ms. */
+/**
+ * How long a transaction waits in total for other processes' write locks, in ms, by default.
+ * The environment variable `KIMI_STATE_LOCK_TIMEOUT_MS` overrides it.
+ */
 export const BUSY_WAIT_MS = 15_000;
+
+/** The wait for locks in force (see {@link BUSY_WAIT_MS}). */
+function busyWaitMs(): number {
+  const text = process.env.KIMI_STATE_LOCK_TIMEOUT_MS?.trim();
+  const configured = text ? Number(text) : Number.NaN;
+  return Number.isFinite(configured) && configured >= 0 ? configured : BUSY_WAIT_MS;
+}
 
 /** SQLite's own wait per attempt (blocks the event loop), in ms. */
 const BUSY_TIMEOUT_PER_ATTEMPT_MS = 200;
@@ -103,7 +113,7 @@ export function toStateError(error: unknown, stateDir: string): unknown {
     message = `Cannot write the local state database ${path} (${detail}). ${unwritableAdvice(stateDir)}`;
   } else if (code === SQLITE.BUSY || code === SQLITE.LOCKED) {
     kind = "state_busy";
-    message = `The local state database ${path} stayed locked by other processes for ${BUSY_WAIT_MS / 1000} s. Retry; if it persists, look for a hung kimi-provider process.`;
+    message = `The local state database ${path} stayed locked by another process for ${busyWaitMs()} ms. Retry; if it persists, look for a hung kimi-provider process (or raise KIMI_STATE_LOCK_TIMEOUT_MS).`;
   }
   return kind === undefined ? error : new StateError(kind, path, message, { cause: error });
 }
@@ -142,7 +152,7 @@ export class StateDatabase {
 
   async #transaction<T>(begin: string, body: (db: DatabaseSync) => T): Promise<T> {
     const db = this.#db;
-    const deadline = Date.now() + BUSY_WAIT_MS;
+    const deadline = Date.now() + busyWaitMs();
     for (let attempt = 0; ; attempt++) {
       try {
         db.exec(begin);
@@ -276,7 +286,7 @@ async function checkIntegrity(database: StateDatabase): Promise<void> {
 }
 
 async function useWal(db: DatabaseSync): Promise<void> {
-  const deadline = Date.now() + BUSY_WAIT_MS;
+  const deadline = Date.now() + busyWaitMs();
   for (;;) {
     try {
       // Persistent: only the first process to open a new database actually switches.
