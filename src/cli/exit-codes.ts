@@ -6,7 +6,10 @@
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,
-  /** The service or the network failed (HTTP error, refused key, cut stream, unreachable host). */
+  /**
+   * The service or the network failed (HTTP error, refused key, cut stream, unreachable host), or
+   * the local state (KIMI_STATE_DIR) is damaged or cannot be written (`StateError`).
+   */
   serviceFailure: 1,
   /** Bad usage or configuration: a flag, an argument or a `KIMI_*` variable is wrong. */
   usage: 2,

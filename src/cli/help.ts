@@ -9,11 +9,11 @@ const ENVIRONMENT = `Environment:
   KIMI_DEFAULT_MODEL  default kimi-k2-0905-preview
   KIMI_TEMPERATURE    0..1, default 0.5     KIMI_MAX_TOKENS   default 32768
   KIMI_TIMEOUT_MS     default 600000        KIMI_MAX_RETRIES  default 2
-  KIMI_STATE_DIR      where the usage ledger lives, default ~/.kimi-provider
+  KIMI_STATE_DIR      local state (usage ledger, uploaded files), default ~/.kimi-provider
   NO_COLOR            disables dimmed reasoning`;
 
-const EXIT_CODES = `Exit codes: 0 success, 1 the service or network failed, 2 bad usage or configuration,
-130 interrupted (Ctrl-C).`;
+const EXIT_CODES = `Exit codes: 0 success, 1 the service or network failed (or the local state under
+KIMI_STATE_DIR is damaged or not writable), 2 bad usage or configuration, 130 interrupted (Ctrl-C).`;
 
 /** Help of the program itself. */
 export const MAIN_HELP = `kimi-provider: use Moonshot's Kimi models from the command line.
@@ -91,9 +91,12 @@ Subcommands:
   get ID                          one file's metadata
   content ID                      the text Moonshot extracted from a file
   delete ID...                    delete files
-  cleanup [--all] [--older-than DURATION]
-                                  delete every file (--all) or those uploaded longer ago than
-                                  DURATION (e.g. 30m, 12h, 7d, 1h30m)
+  cleanup [--all] [--older-than DURATION] [--force]
+                                  delete the files kimi-provider uploaded from this machine
+                                  (with --all: every file of the account), only those older
+                                  than DURATION (e.g. 30m, 12h, 7d, 1h30m) if given; files a
+                                  running kimi-provider process still uses are skipped and
+                                  listed, unless --force
 
 Options:
       --purpose P   upload purpose: file-extract (default), image, video, batch
@@ -139,7 +142,7 @@ Options:
   usage: `Usage: kimi-provider usage [--json] [--reset]
 
 Shows the totals of every \`kimi-provider chat\` run on this machine: requests, tokens, cache
-hits and cost, overall and per model. Kept in usage.json under KIMI_STATE_DIR
+hits and cost, overall and per model. Kept in the database state.db under KIMI_STATE_DIR
 (default ~/.kimi-provider).
 
 Options:

@@ -19,6 +19,29 @@ export interface Terminal {
   dim(text: string): string;
 }
 
+/**
+ * A writer to `stream` that goes quiet once the reader has gone: when the other end of a pipe is
+ * closed (`kimi-provider chat ... | head -c 1`), the write fails with EPIPE, which would otherwise
+ * be an uncaught error event that kills the process before the usage ledger is written. The
+ * output is then simply dropped; the command finishes its work (recording usage, deleting
+ * uploaded files) and exits with its normal code.
+ */
+function quietWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", () => {
+    // EPIPE (reader gone) or any other failure of the output: nothing more can be written.
+    closed = true;
+  });
+  return (text) => {
+    if (closed || stream.destroyed) return;
+    try {
+      stream.write(text);
+    } catch {
+      closed = true;
+    }
+  };
+}
+
 /** The process's own terminal, honouring the `NO_COLOR` convention (https://no-color.org). */
 export function processTerminal(env: Record<string, string | undefined> = process.env): Terminal {
   const stdoutIsTTY = process.stdout.isTTY === true;
@@ -29,12 +52,8 @@ export function processTerminal(env: Record<string, string | undefined> = proces
     stdoutIsTTY,
     stderrIsTTY,
     color,
-    out: (text) => {
-      process.stdout.write(text);
-    },
-    err: (text) => {
-      process.stderr.write(text);
-    },
+    out: quietWriter(process.stdout),
+    err: quietWriter(process.stderr),
     dim: (text) => (color && text !== "" ? `\u001b[2m${text}\u001b[22m` : text),
   };
 }

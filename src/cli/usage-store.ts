@@ -1,143 +1,140 @@
 /**
- * The CLI's persistent usage ledger: totals of every `kimi-provider chat` run, kept in
- * `<state dir>/usage.json` (KIMI_STATE_DIR, default ~/.kimi-provider) and shown by
- * `kimi-provider usage`. Same totals as the library's in-memory `kimi.usage`, but across runs.
+ * The CLI's persistent usage ledger: one row per `kimi-provider chat` answer in the table
+ * `usage_calls` of the state database (`<state dir>/state.db`, KIMI_STATE_DIR, default
+ * ~/.kimi-provider; docs/local-state.md), totalled by `kimi-provider usage`. Same totals as the
+ * library's in-memory `kimi.usage`, but across runs. Each answer is one insert in its own
+ * transaction, so parallel runs never lose each other's rows.
  */
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import {
-  addToUsageTotals,
-  emptyUsageTotals,
-  type RecordableCall,
-  type UsageTotals,
-} from "../cost/ledger.ts";
-import { writeFileAtomic } from "../files/atomic-write.ts";
-import { withFileLock } from "../files/file-lock.ts";
-import { ConfigurationError } from "../http/errors.ts";
+import type { DatabaseSync } from "node:sqlite";
+import { emptyUsageTotals, type RecordableCall, type UsageTotals } from "../cost/ledger.ts";
+import { openStateDatabase, stateDatabasePath } from "../state/state-database.ts";
 
-/** File name of the ledger inside the state directory. */
-export const USAGE_FILE_NAME = "usage.json";
-
-/** The ledger file's content. */
+/** What `kimi-provider usage --json` prints: the totals since `since`, overall and per model. */
 export interface StoredUsage extends UsageTotals {
   version: 1;
-  /** ISO time the totals started (creation or last reset). */
+  /** ISO time the totals started (first use or last reset). */
   since: string;
   /** ISO time of the last recorded call, `null` before the first. */
   updatedAt: string | null;
   byModel: Record<string, UsageTotals>;
 }
 
-/** An empty ledger starting now. */
-export function emptyUsage(now: Date = new Date()): StoredUsage {
-  return {
-    version: 1,
-    since: now.toISOString(),
-    updatedAt: null,
-    ...emptyUsageTotals(),
-    byModel: {},
-  };
+interface CallRow {
+  recorded_at: string;
+  model: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  unpriced_requests: number;
+  web_search_calls: number;
 }
 
-/** `ledger` plus one call (pure; returns a new object). */
-function addUsage(ledger: StoredUsage, call: RecordableCall, now = new Date()): StoredUsage {
-  const { version, since, byModel } = ledger;
-  return {
-    ...addToUsageTotals(ledger, call),
-    version,
-    since,
-    updatedAt: now.toISOString(),
-    byModel: {
-      ...byModel,
-      [call.model]: addToUsageTotals(byModel[call.model] ?? emptyUsageTotals(), call),
-    },
-  };
-}
-
-function isTotals(value: unknown): value is UsageTotals {
-  if (!value || typeof value !== "object") return false;
-  const totals = value as Record<string, unknown>;
-  return ["requests", "promptTokens", "completionTokens", "cachedTokens", "costUsd"].every(
-    (key) => typeof totals[key] === "number",
-  );
-}
-
-function isStoredUsage(value: unknown): value is StoredUsage {
-  if (!isTotals(value)) return false;
-  const ledger = value as unknown as Record<string, unknown>;
-  const byModel = ledger.byModel;
-  return (
-    ledger.version === 1 &&
-    typeof ledger.since === "string" &&
-    !!byModel &&
-    typeof byModel === "object" &&
-    Object.values(byModel).every(isTotals)
-  );
-}
-
-/** Path of the ledger in `stateDir`. */
+/** Path of the database holding the ledger in `stateDir`. */
 export function usagePath(stateDir: string): string {
-  return join(stateDir, USAGE_FILE_NAME);
+  return stateDatabasePath(stateDir);
 }
 
 /**
- * Reads the ledger; a missing file is an empty ledger. A damaged file is a
- * {@link ConfigurationError} naming KIMI_STATE_DIR (exit 2) rather than silently starting over.
+ * `totals` plus one row. A row may stand for several requests (totals imported from the old JSON
+ * ledger), so it is added field by field, with the same cost rounding as `addToUsageTotals`.
+ */
+function addRow(totals: UsageTotals, row: CallRow): UsageTotals {
+  const promptTokens = totals.promptTokens + row.prompt_tokens;
+  const cachedTokens = totals.cachedTokens + row.cached_tokens;
+  return {
+    requests: totals.requests + row.requests,
+    promptTokens,
+    completionTokens: totals.completionTokens + row.completion_tokens,
+    cachedTokens,
+    reasoningTokens: totals.reasoningTokens + row.reasoning_tokens,
+    cacheHitRate: promptTokens === 0 ? 0 : cachedTokens / promptTokens,
+    costUsd: Math.round((totals.costUsd + row.cost_usd) * 1e12) / 1e12,
+    unpricedRequests: totals.unpricedRequests + row.unpriced_requests,
+    webSearchCalls: totals.webSearchCalls + row.web_search_calls,
+  };
+}
+
+function since(db: DatabaseSync): string | undefined {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'usage_since'").get() as
+    | { value: string }
+    | undefined;
+  return row?.value;
+}
+
+function setSince(db: DatabaseSync, at: string): void {
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('usage_since', ?)").run(at);
+}
+
+function totalsOf(db: DatabaseSync, start: string): StoredUsage {
+  const rows = db.prepare("SELECT * FROM usage_calls ORDER BY id").all() as unknown as CallRow[];
+  let overall = emptyUsageTotals();
+  const byModel: Record<string, UsageTotals> = {};
+  let updatedAt: string | null = null;
+  for (const row of rows) {
+    overall = addRow(overall, row);
+    byModel[row.model] = addRow(byModel[row.model] ?? emptyUsageTotals(), row);
+    if (updatedAt === null || row.recorded_at > updatedAt) updatedAt = row.recorded_at;
+  }
+  return { version: 1, since: start, updatedAt, ...overall, byModel };
+}
+
+/**
+ * The totals of every recorded call. Throws {@link StateError} (exit 1) when the state cannot be
+ * read, rather than silently starting over.
  */
 export async function readUsage(stateDir: string): Promise<StoredUsage> {
-  const path = usagePath(stateDir);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") return emptyUsage();
-    throw new ConfigurationError(
-      "KIMI_STATE_DIR",
-      `Cannot read the usage ledger ${path} (${(error as Error).message}). Check KIMI_STATE_DIR and the file's permissions.`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (!isStoredUsage(parsed)) {
-    throw new ConfigurationError(
-      "KIMI_STATE_DIR",
-      `The usage ledger ${path} is damaged (not the expected JSON). Run \`kimi-provider usage --reset\` to start over.`,
-    );
-  }
-  // Ledgers written before web searches were counted lack `webSearchCalls`: start it at 0.
-  const { version, since, updatedAt, byModel, ...totals } = parsed;
-  const models = Object.entries(byModel).map(([id, model]) => [
-    id,
-    { ...emptyUsageTotals(), ...model },
-  ]);
-  return {
-    version,
-    since,
-    updatedAt,
-    ...emptyUsageTotals(),
-    ...totals,
-    byModel: Object.fromEntries(models),
-  };
+  const database = await openStateDatabase(stateDir);
+  const existing = await database.read((db) => {
+    const start = since(db);
+    return start === undefined ? undefined : totalsOf(db, start);
+  });
+  if (existing !== undefined) return existing;
+  // First use: the totals start now (recorded, so later reads agree).
+  return database.write((db) => {
+    const start = since(db) ?? new Date().toISOString();
+    setSince(db, start);
+    return totalsOf(db, start);
+  });
 }
 
-/** Writes the ledger atomically (temporary file + rename). */
-export async function writeUsage(stateDir: string, ledger: StoredUsage): Promise<void> {
-  await writeFileAtomic(usagePath(stateDir), `${JSON.stringify(ledger, null, 2)}\n`);
+/** Deletes every recorded call; the totals start again now. Returns the empty totals. */
+export async function resetUsage(stateDir: string, now: Date = new Date()): Promise<StoredUsage> {
+  const database = await openStateDatabase(stateDir);
+  return database.write((db) => {
+    db.exec("DELETE FROM usage_calls");
+    setSince(db, now.toISOString());
+    return totalsOf(db, now.toISOString());
+  });
 }
 
-/**
- * Adds one call to the ledger on disk and returns the new totals. The read-modify-write holds a
- * cross-process lock so two chats finishing together both count.
- */
-export async function recordUsage(stateDir: string, call: RecordableCall): Promise<StoredUsage> {
-  await mkdir(stateDir, { recursive: true });
-  return withFileLock(`${usagePath(stateDir)}.lock`, async () => {
-    const next = addUsage(await readUsage(stateDir), call);
-    await writeUsage(stateDir, next);
-    return next;
+/** Adds one call to the ledger (one row, one transaction). */
+export async function recordUsage(
+  stateDir: string,
+  call: RecordableCall,
+  now: Date = new Date(),
+): Promise<void> {
+  const database = await openStateDatabase(stateDir);
+  await database.write((db) => {
+    if (since(db) === undefined) setSince(db, now.toISOString());
+    db.prepare(
+      `INSERT INTO usage_calls
+         (recorded_at, model, requests, prompt_tokens, completion_tokens, cached_tokens,
+          reasoning_tokens, cost_usd, unpriced_requests, web_search_calls)
+       VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      now.toISOString(),
+      call.model,
+      // Unknown usage adds no tokens; its unknown cost is counted in unpriced_requests.
+      call.usage?.promptTokens ?? 0,
+      call.usage?.completionTokens ?? 0,
+      call.usage?.cachedTokens ?? 0,
+      call.usage?.reasoningTokens ?? 0,
+      call.cost.total ?? 0,
+      call.cost.total === null ? 1 : 0,
+      call.webSearchCalls ?? 0,
+    );
   });
 }

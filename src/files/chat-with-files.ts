@@ -6,7 +6,7 @@
  * was aborted.
  *
  * Why the text and not the id: Moonshot does not accept a file id as message content; its docs
- * say to paste the content endpoint's string into a system message (reference §4.2).
+ * say to paste the content endpoint's string into a system message (docs/moonshot-wire.md, "Files").
  */
 import type {
   ChatMessage,
@@ -21,6 +21,7 @@ import { estimateTextTokens } from "../tokens/local-estimator.ts";
 import { mapSettled } from "./concurrency.ts";
 import { EventQueue } from "./event-queue.ts";
 import type { FileContent } from "./file-content.ts";
+import { filesInUse } from "./file-registry.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
 import type { FilesApi, UploadedFile } from "./files-api.ts";
 
@@ -135,6 +136,8 @@ async function prepareChat(
   const byIndex: (UploadedFile | undefined)[] = new Array(prepared.length);
   const outcomes = await mapSettled(prepared, options.concurrency ?? 4, async (file, index) => {
     const done = await files.uploadPrepared(file, options.signal);
+    // In use until deleted: a cleanup() in this process leaves it alone meanwhile.
+    filesInUse.add(done.id);
     uploaded.push(done);
     byIndex[index] = done;
     return done;
@@ -182,7 +185,9 @@ async function deleteUploaded(
   files: FilesApi,
   uploaded: readonly UploadedFile[],
 ): Promise<FilesDeletion> {
-  const outcomes = await mapSettled(uploaded, 4, (file) => files.delete(file.id));
+  const outcomes = await mapSettled(uploaded, 4, (file) =>
+    files.delete(file.id).finally(() => filesInUse.delete(file.id)),
+  );
   const deletion: FilesDeletion = { deleted: [], failed: [] };
   outcomes.forEach((outcome, index) => {
     const id = uploaded[index]?.id ?? "";

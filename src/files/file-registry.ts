@@ -1,18 +1,17 @@
 /**
- * The local registry of files this library uploaded and has not deleted yet: a JSON file
- * (`<stateDir>/files.json`) that lets `files.cleanup()` find files left behind by a crash or a
- * forgotten delete (Moonshot's 1,000-file / 10 GB account quota makes them a real cost, §4.2).
+ * The local registry of files this library uploaded and has not deleted yet: the table
+ * `uploaded_files` of the state database (`<stateDir>/state.db`, docs/local-state.md). It lets
+ * `files.cleanup()` find files left behind by a crash, a cut connection or a forgotten delete
+ * (Moonshot's 1,000-file / 10 GB account quota makes them a real cost, docs/moonshot-wire.md).
  *
- * Safety: every change is made under a cross-process lock ({@link withFileLock}) as
- * read-modify-write, and written atomically (temp file, fsync, rename, fsync of the directory),
- * so two processes never lose each other's entries and a crash mid-write leaves either the old
- * or the new file, never a torn one. Readers need no lock: they always see a whole file.
+ * An entry is written before the upload is sent (`pending`: no file id yet), gets its id when the
+ * service's answer is read, and is removed when the file is deleted or known never to have been
+ * stored. Every change is one SQLite write transaction, so concurrent processes never lose each
+ * other's entries and a crash leaves the last committed state.
  */
-import { join } from "node:path";
-import { ConfigurationError } from "../http/errors.ts";
-import { writeFileAtomic } from "./atomic-write.ts";
-import { withFileLock } from "./file-lock.ts";
-import { fsPromises } from "./lazy-fs.ts";
+
+import type { ProcessIdentity } from "../state/process-identity.ts";
+import { openStateDatabase, stateDatabasePath } from "../state/state-database.ts";
 
 /** One uploaded (or being uploaded) file. */
 export interface RegistryEntry {
@@ -20,24 +19,27 @@ export interface RegistryEntry {
   key: string;
   /** Base URL of the service the file went to; cleanup only touches its own host's entries. */
   baseURL: string;
-  /** Moonshot's file id; `null` while the upload is in flight (or if it crashed mid-way). */
+  /**
+   * Moonshot's file id; `null` while the entry is pending: the upload is in flight, or it ended
+   * without a readable answer (cut connection, timeout, abort, crash), so whether the service
+   * stored the file is unknown until cleanup reconciles it against the account's file list.
+   */
   id: string | null;
   filename: string;
   bytes: number;
   purpose: string;
   /** ISO time the upload started. */
   startedAt: string;
+  /** ISO time a pending upload ended without a known outcome, `null` otherwise. */
+  endedAt: string | null;
   /** ISO time the service confirmed the upload, `null` until then. */
   uploadedAt: string | null;
-  /** Process that uploaded it (a pending entry of a live process is an upload in flight). */
+  /** Process that uploaded it; while it runs, cleanup leaves the file alone (unless forced). */
   pid: number;
   /** Host name of that process. */
   host: string;
-}
-
-interface RegistryFile {
-  version: 1;
-  entries: RegistryEntry[];
+  /** Start identity of that process, so a reused pid is not taken for it (see process-identity.ts). */
+  ownerStart: string | null;
 }
 
 /**
@@ -47,60 +49,91 @@ interface RegistryFile {
  */
 export const uploadsInFlight = new Set<string>();
 
-/** File name of the registry inside the state directory. */
-export const REGISTRY_FILE_NAME = "files.json";
+/**
+ * Ids of the files this process is using right now (a chat-with-files between upload and
+ * deletion). Cleanup in this same process skips them like a live process's files.
+ */
+export const filesInUse = new Set<string>();
 
-function errorCode(error: unknown): string | undefined {
-  return error && typeof error === "object" && "code" in error && typeof error.code === "string"
-    ? error.code
-    : undefined;
+interface Row {
+  key: string;
+  base_url: string;
+  file_id: string | null;
+  filename: string;
+  bytes: number;
+  purpose: string;
+  started_at: string;
+  ended_at: string | null;
+  uploaded_at: string | null;
+  owner_pid: number;
+  owner_host: string;
+  owner_start: string | null;
 }
 
-function isEntry(value: unknown): value is RegistryEntry {
-  if (!value || typeof value !== "object") return false;
-  const entry = value as Record<string, unknown>;
-  return (
-    typeof entry.key === "string" &&
-    typeof entry.baseURL === "string" &&
-    (entry.id === null || typeof entry.id === "string") &&
-    typeof entry.startedAt === "string"
-  );
+function fromRow(row: Row): RegistryEntry {
+  return {
+    key: row.key,
+    baseURL: row.base_url,
+    id: row.file_id,
+    filename: row.filename,
+    bytes: row.bytes,
+    purpose: row.purpose,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    uploadedAt: row.uploaded_at,
+    pid: row.owner_pid,
+    host: row.owner_host,
+    ownerStart: row.owner_start,
+  };
+}
+
+const INSERT = `INSERT INTO uploaded_files
+  (key, base_url, file_id, filename, bytes, purpose, started_at, ended_at, uploaded_at,
+   owner_pid, owner_host, owner_start)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function insertValues(entry: RegistryEntry): (string | number | null)[] {
+  return [
+    entry.key,
+    entry.baseURL,
+    entry.id,
+    entry.filename,
+    entry.bytes,
+    entry.purpose,
+    entry.startedAt,
+    entry.endedAt,
+    entry.uploadedAt,
+    entry.pid,
+    entry.host,
+    entry.ownerStart,
+  ];
+}
+
+/** The owner of an entry, as {@link ProcessIdentity}. */
+export function entryOwner(entry: RegistryEntry): ProcessIdentity {
+  return { pid: entry.pid, host: entry.host, start: entry.ownerStart };
 }
 
 /** The uploaded-file registry stored under a state directory. */
 export class FileRegistry {
   /** The state directory. */
   readonly stateDir: string;
-  /** Path of the JSON file. */
+  /** Path of the state database that holds the registry. */
   readonly path: string;
-  /** Path of the lock file. */
-  readonly lockPath: string;
 
   constructor(stateDir: string) {
     this.stateDir = stateDir;
-    this.path = join(stateDir, REGISTRY_FILE_NAME);
-    this.lockPath = `${this.path}.lock`;
+    this.path = stateDatabasePath(stateDir);
   }
 
-  /** Every entry, of every host. */
+  /** Every entry, of every base URL, oldest first. */
   async read(): Promise<RegistryEntry[]> {
-    const { readFile, rename } = await fsPromises();
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return [];
-      throw this.#stateError(error);
-    }
-    try {
-      const parsed = JSON.parse(text) as Partial<RegistryFile>;
-      return Array.isArray(parsed.entries) ? parsed.entries.filter(isEntry) : [];
-    } catch {
-      // Cannot come from our atomic writes; keep the unreadable file for inspection instead of
-      // overwriting it, and start a new registry.
-      await rename(this.path, `${this.path}.corrupt-${Date.now()}`).catch(() => undefined);
-      return [];
-    }
+    const database = await openStateDatabase(this.stateDir);
+    return database.read((db) =>
+      (db.prepare("SELECT * FROM uploaded_files ORDER BY rowid").all() as unknown as Row[]).map(
+        fromRow,
+      ),
+    );
   }
 
   /** Entries recorded for `baseURL`. */
@@ -109,67 +142,68 @@ export class FileRegistry {
   }
 
   /**
-   * Applies `change` to the entries under the lock and writes the result atomically.
-   * Returns the new entries.
+   * Replaces the entries with `change(entries)` in one write transaction (no other process
+   * changes the registry in between). Returns the new entries.
    */
   async update(change: (entries: RegistryEntry[]) => RegistryEntry[]): Promise<RegistryEntry[]> {
-    const { mkdir } = await fsPromises();
-    try {
-      await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw this.#stateError(error);
-    }
-    return withFileLock(this.lockPath, async () => {
-      const next = change(await this.read());
-      await this.#writeAtomically({ version: 1, entries: next });
+    const database = await openStateDatabase(this.stateDir);
+    return database.write((db) => {
+      const current = (
+        db.prepare("SELECT * FROM uploaded_files ORDER BY rowid").all() as unknown as Row[]
+      ).map(fromRow);
+      const next = change(current);
+      db.exec("DELETE FROM uploaded_files");
+      const insert = db.prepare(INSERT);
+      for (const entry of next) insert.run(...insertValues(entry));
       return next;
     });
   }
 
   /** Records a new entry. */
   async add(entry: RegistryEntry): Promise<void> {
-    await this.update((entries) => [...entries, entry]);
+    const database = await openStateDatabase(this.stateDir);
+    await database.write((db) => db.prepare(INSERT).run(...insertValues(entry)));
   }
 
   /** Sets the file id of the entry `key` once the service confirmed the upload. */
   async confirm(key: string, id: string, uploadedAt: Date): Promise<void> {
-    await this.update((entries) =>
-      entries.map((entry) =>
-        entry.key === key ? { ...entry, id, uploadedAt: uploadedAt.toISOString() } : entry,
-      ),
+    const database = await openStateDatabase(this.stateDir);
+    await database.write((db) =>
+      db
+        .prepare(
+          "UPDATE uploaded_files SET file_id = ?, uploaded_at = ?, ended_at = NULL WHERE key = ?",
+        )
+        .run(id, uploadedAt.toISOString(), key),
+    );
+  }
+
+  /** Marks the pending entry `key` as ended without a known outcome (at `endedAt`). */
+  async markEnded(key: string, endedAt: Date): Promise<void> {
+    const database = await openStateDatabase(this.stateDir);
+    await database.write((db) =>
+      db
+        .prepare("UPDATE uploaded_files SET ended_at = ? WHERE key = ? AND file_id IS NULL")
+        .run(endedAt.toISOString(), key),
     );
   }
 
   /** Removes entries by key. */
   async removeKeys(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const drop = new Set(keys);
-    await this.update((entries) => entries.filter((entry) => !drop.has(entry.key)));
+    const database = await openStateDatabase(this.stateDir);
+    await database.write((db) => {
+      const remove = db.prepare("DELETE FROM uploaded_files WHERE key = ?");
+      for (const key of keys) remove.run(key);
+    });
   }
 
   /** Removes the entries of `baseURL` whose file id is in `ids`. */
   async removeIds(baseURL: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const drop = new Set(ids);
-    await this.update((entries) =>
-      entries.filter(
-        (entry) => !(entry.baseURL === baseURL && entry.id !== null && drop.has(entry.id)),
-      ),
-    );
-  }
-
-  async #writeAtomically(content: RegistryFile): Promise<void> {
-    try {
-      await writeFileAtomic(this.path, `${JSON.stringify(content, null, 2)}\n`);
-    } catch (error) {
-      throw this.#stateError(error);
-    }
-  }
-
-  #stateError(error: unknown): ConfigurationError {
-    return new ConfigurationError(
-      "KIMI_STATE_DIR",
-      `Cannot use the state directory ${this.stateDir} for the uploaded-file registry (${error instanceof Error ? error.message : String(error)}). Make it writable, or choose another with the \`stateDir\` option or KIMI_STATE_DIR.`,
-    );
+    const database = await openStateDatabase(this.stateDir);
+    await database.write((db) => {
+      const remove = db.prepare("DELETE FROM uploaded_files WHERE base_url = ? AND file_id = ?");
+      for (const id of ids) remove.run(baseURL, id);
+    });
   }
 }

@@ -1,14 +1,20 @@
 /**
- * `kimi.files`: Moonshot's file API (reference §4.2) with client-side checks, typed errors that
+ * `kimi.files`: Moonshot's file API (docs/moonshot-wire.md, "Files") with client-side checks, typed errors that
  * name the fix, a local registry of what this library uploaded, batch upload, cleanup, and
  * chat-with-files.
  */
 
-import { hostname } from "node:os";
 import { abortableSleep } from "../http/abortable-sleep.ts";
-import { AbortError, ConfigurationError, InvalidRequestError, KimiError } from "../http/errors.ts";
+import {
+  AbortError,
+  ConfigurationError,
+  InvalidRequestError,
+  KimiError,
+  StateError,
+} from "../http/errors.ts";
 import { retryDelayMs } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
+import { currentProcess } from "../state/process-identity.ts";
 import {
   type BatchUploadItem,
   type BatchUploadOptions,
@@ -70,6 +76,11 @@ export interface FilesApiOptions {
   chatClient?: () => ChatClientLike;
 }
 
+/** The service answered with an error status, so it stored nothing. */
+function refusedByService(error: unknown): boolean {
+  return error instanceof KimiError && error.status !== undefined && error.status >= 400;
+}
+
 function fileIdPath(id: string): string {
   if (typeof id !== "string" || id.trim() === "") {
     throw new InvalidRequestError(
@@ -118,6 +129,7 @@ export class FilesApi {
     uploadsInFlight.add(key);
     let file: FileObject;
     try {
+      const owner = await currentProcess();
       await this.registry.add({
         key,
         baseURL: this.baseURL,
@@ -126,18 +138,23 @@ export class FilesApi {
         bytes: prepared.bytes,
         purpose: prepared.purpose,
         startedAt: new Date().toISOString(),
+        endedAt: null,
         uploadedAt: null,
-        pid: process.pid,
-        host: hostname(),
+        pid: owner.pid,
+        host: owner.host,
+        ownerStart: owner.start,
       });
       try {
         file = await this.#postFile(prepared, signal);
       } catch (error) {
-        // A refusal the service answered with stored nothing: forget the entry. A network failure,
-        // timeout or abort may have happened after the service stored the file, so the pending
-        // entry stays for cleanup() to reconcile against the account's file list.
-        if (error instanceof KimiError && error.status !== undefined) {
+        if (refusedByService(error)) {
+          // The service answered with an error status: it stored nothing. Forget the entry.
           await this.registry.removeKeys([key]);
+        } else {
+          // A cut connection (even after a 200 status line), a timeout or an abort may have
+          // happened after the service stored the file: the entry stays pending, with the time
+          // the attempt ended, for cleanup() to reconcile against the account's file list.
+          await this.registry.markEnded(key, new Date()).catch(() => undefined);
         }
         throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
       }
@@ -215,7 +232,7 @@ export class FilesApi {
   /**
    * The extracted text of a `file-extract` file (`GET /v1/files/{id}/content`): the JSON document
    * or plain text, both accepted (`format` says which); `raw` is the exact string to put in a
-   * system message (§4.2).
+   * system message (docs/moonshot-wire.md, "Files").
    */
   async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
     let raw: string;
@@ -236,19 +253,35 @@ export class FilesApi {
    * {@link NotFoundError} (and is dropped from the registry too: it is gone either way).
    */
   async delete(id: string, options: FileCallOptions = {}): Promise<FileDeleted> {
+    let result: FileDeleted;
     try {
-      const result = await this.#http.json<FileDeleted>({
+      result = await this.#http.json<FileDeleted>({
         method: "DELETE",
         path: fileIdPath(id),
         signal: options.signal,
       });
-      await this.registry.removeIds(this.baseURL, [id]);
-      return result;
     } catch (error) {
       if (error instanceof KimiError && error.code === "not_found") {
-        await this.registry.removeIds(this.baseURL, [id]);
+        await this.#forget([id], "was already gone from the account");
       }
       throw fileError(error, { fileId: id, baseURL: this.baseURL });
+    }
+    await this.#forget([id], "was deleted from the account");
+    return result;
+  }
+
+  /** Drops ids from the registry; a failure says that the deletion itself happened. */
+  async #forget(ids: readonly string[], what: string): Promise<void> {
+    try {
+      await this.registry.removeIds(this.baseURL, ids);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      throw new StateError(
+        error.code,
+        error.path,
+        `File ${ids.join(", ")} ${what}, but that could not be recorded in the local registry: ${error.message} Until then the registry still lists it; a later cleanup reports it as already gone.`,
+        { cause: error },
+      );
     }
   }
 

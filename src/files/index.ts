@@ -14,7 +14,7 @@ export type {
   FilesChatStream,
   FilesDeletion,
 } from "./chat-with-files.ts";
-export type { CleanupOptions, CleanupReport } from "./cleanup.ts";
+export type { CleanupOptions, CleanupReport, SkippedFile } from "./cleanup.ts";
 export { type FileContent, parseFileContent } from "./file-content.ts";
 export {
   FILE_PURPOSES,

@@ -31,7 +31,10 @@ export type KimiErrorCode =
   | "file_limit_exceeded"
   | "file_extraction_failed"
   | "budget_exceeded"
-  | "structured_output_invalid";
+  | "structured_output_invalid"
+  | "state_corrupt"
+  | "state_unwritable"
+  | "state_busy";
 
 /** Fields every {@link KimiError} constructor accepts. */
 export interface KimiErrorOptions {
@@ -316,5 +319,26 @@ export class FileValidationError extends KimiError {
 export class BudgetExceededError extends KimiError {
   constructor(message: string) {
     super("budget_exceeded", message, false);
+  }
+}
+
+/** What went wrong with the local state (see {@link StateError}). */
+export type StateErrorCode = "state_corrupt" | "state_unwritable" | "state_busy";
+
+/**
+ * The local state (the database under the state directory holding the uploaded-file registry and
+ * the CLI's usage ledger, or a legacy JSON file being imported into it) cannot be used: it is
+ * damaged (`state_corrupt`), cannot be created or written (`state_unwritable`), or stayed locked
+ * by other processes longer than the wait allowed (`state_busy`, the only retryable one). The
+ * message names the file and the fix; nothing in the state was discarded.
+ */
+export class StateError extends KimiError {
+  /** Which of the state problems this is. */
+  declare readonly code: StateErrorCode;
+  /** The file or directory at fault. */
+  readonly path: string;
+  constructor(code: StateErrorCode, path: string, message: string, options: KimiErrorOptions = {}) {
+    super(code, message, code === "state_busy", options);
+    this.path = path;
   }
 }

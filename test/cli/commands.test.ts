@@ -3,7 +3,7 @@
  * with the built CLI.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
@@ -238,7 +238,7 @@ describe("kimi-provider commands", () => {
     assert.equal(human.stdout, "available 4.75 USD (cash 3.50 USD, voucher 1.25 USD)\n");
   });
 
-  it("usage totals every chat in the ledger (written atomically), --reset starts over", async () => {
+  it("usage totals every chat in the ledger (state.db), --reset starts over", async () => {
     const state = temp.make();
     const first = JSON.parse(
       (await runCli(["chat", "--json", "First question"], { env: env(state) })).stdout,
@@ -271,12 +271,12 @@ describe("kimi-provider commands", () => {
       ledger.costUsd,
       Math.round((first.cost_usd.total + second.cost_usd.total) * 1e12) / 1e12,
     );
-    assert.equal(ledger.byModel["kimi-k2-0905-preview"]?.requests, 2);
+    assert.equal(ledger.byModel["kimi-k2.6"]?.requests, 2);
     assert.deepEqual(
-      readdirSync(state).filter((name) => name.endsWith(".tmp")),
+      readdirSync(state).filter((name) => !/^state\.db(-wal|-shm)?$/.test(name)),
       [],
+      "nothing but the database (no temporary or lock file)",
     );
-    assert.deepEqual(JSON.parse(readFileSync(join(state, "usage.json"), "utf8")), ledger);
     const human = await runCli(["usage"], { env: env(state) });
     assert.match(human.stdout, /: 2 requests\n/);
     const reset = await runCli(["usage", "--reset"], { env: env(state) });
@@ -285,10 +285,13 @@ describe("kimi-provider commands", () => {
       requests: number;
     };
     assert.equal(after.requests, 0);
-    writeFileSync(join(state, "usage.json"), "{not json");
+    writeFileSync(join(state, "state.db"), "{not a database");
     const damaged = await runCli(["usage"], { env: env(state) });
-    assert.equal(damaged.code, 2);
-    assert.match(damaged.stderr, /configuration error \(KIMI_STATE_DIR\)/);
+    assert.equal(damaged.code, 1);
+    assert.match(
+      damaged.stderr,
+      /StateError \(state_corrupt\): The local state database .* is damaged/,
+    );
   });
 
   it("without KIMI_API_KEY, chat answers from the in-process emulator and says so in one line", async () => {

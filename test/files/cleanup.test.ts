@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { withFileLock } from "../../src/files/file-lock.ts";
 import { FileRegistry } from "../../src/files/file-registry.ts";
 import { resolveStateDir } from "../../src/files/state-dir.ts";
 import { AbortError, ServerError } from "../../src/http/errors.ts";
@@ -28,7 +27,7 @@ describe("registry and cleanup", async () => {
       stateDir: undefined,
       env: { KIMI_STATE_DIR: join(dir.path, "env-dir") },
     });
-    assert.equal(kimi.files.registry.path, join(dir.path, "env-dir", "files.json"));
+    assert.equal(kimi.files.registry.path, join(dir.path, "env-dir", "state.db"));
   });
 
   it("cleanup() deletes only tracked files of its own host, leaves others' files and entries", async () => {
@@ -195,7 +194,7 @@ describe("registry and cleanup", async () => {
     assert.deepEqual(await kimi.files.registry.read(), []);
   });
 
-  it("many concurrent registry writers lose no entry (lock + atomic rename)", async () => {
+  it("many concurrent registry writers lose no entry (one transaction each)", async () => {
     const stateDir = join(dir.path, "contention");
     const writers = [new FileRegistry(stateDir), new FileRegistry(stateDir)];
     await Promise.all(
@@ -208,37 +207,17 @@ describe("registry and cleanup", async () => {
           bytes: 1,
           purpose: "file-extract",
           startedAt: new Date().toISOString(),
+          endedAt: null,
           uploadedAt: null,
           pid: process.pid,
           host: hostname(),
+          ownerStart: null,
         }),
       ),
     );
     const keys = (await writers[0]?.read())?.map((e) => e.key).sort();
     assert.deepEqual(keys, Array.from({ length: 40 }, (_, i) => `k${i}`).sort());
-    const leftovers = (await readdir(stateDir)).filter((name) => name !== "files.json");
-    assert.deepEqual(leftovers, [], "no temp or lock file left behind");
-  });
-
-  it("a lock left by a dead process is broken; a corrupt registry is set aside, not overwritten", async () => {
-    const stateDir = join(dir.path, "stale");
-    const registry = new FileRegistry(stateDir);
-    await registry.update(() => []);
-    // pid 2^22+1 is above Linux's pid_max default, so no such process exists.
-    await writeFile(
-      registry.lockPath,
-      JSON.stringify({ token: "t", pid: 4_194_305, host: hostname(), acquiredAt: Date.now() }),
-    );
-    assert.equal(
-      await withFileLock(registry.lockPath, async () => "got it", { timeoutMs: 2_000 }),
-      "got it",
-    );
-
-    await writeFile(registry.path, "{ torn");
-    assert.deepEqual(await registry.read(), []);
-    const names = await readdir(stateDir);
-    const aside = names.find((name) => name.startsWith("files.json.corrupt-"));
-    assert.ok(aside);
-    assert.equal(await readFile(join(stateDir, aside), "utf8"), "{ torn");
+    const names = (await readdir(stateDir)).sort();
+    assert.deepEqual(names, ["state.db", "state.db-shm", "state.db-wal"], "nothing else written");
   });
 });

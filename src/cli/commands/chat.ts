@@ -112,6 +112,9 @@ export async function run(args: readonly string[], context: CliContext): Promise
       json,
       context,
     );
+    // Recorded before the final output: a reader that went away (a closed pipe) or an
+    // interrupt while printing must not lose an answer that was paid for.
+    await record(session, result, context);
     if (json) {
       printJson(context.terminal, chatJson(result));
     } else {
@@ -125,7 +128,6 @@ export async function run(args: readonly string[], context: CliContext): Promise
         values.summary === true || (values["no-summary"] !== true && context.terminal.stderrIsTTY);
       if (wantSummary) context.terminal.err(`${context.terminal.dim(summaryLine(result))}\n`);
     }
-    await record(session, result, context);
     return EXIT.ok;
   } catch (error) {
     if (!json) printer.finish();

@@ -1,8 +1,10 @@
 /**
  * `kimi-provider files upload|list|get|content|delete|cleanup`: Moonshot's file API
- * (reference §4.2) through the library's `FilesApi` (checks, typed errors, the local registry of
+ * (docs/moonshot-wire.md, "Files") through the library's `FilesApi` (checks, typed errors, the local registry of
  * uploads that `cleanup` relies on).
  */
+
+import type { CleanupReport, SkippedFile } from "../../files/cleanup.ts";
 import type { FileObject, FilePurpose } from "../../files/file-object.ts";
 import { FILE_PURPOSES, isFilePurpose } from "../../files/file-object.ts";
 import { prepareFile } from "../../files/file-source.ts";
@@ -94,6 +96,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
     json: { type: "boolean" },
     purpose: { type: "string" },
     all: { type: "boolean" },
+    force: { type: "boolean" },
     "older-than": { type: "string" },
   });
   const [sub, ...rest] = positionals;
@@ -119,10 +122,10 @@ export async function run(args: readonly string[], context: CliContext): Promise
     }
     purpose = values.purpose;
   }
-  if ((values.all || values["older-than"] !== undefined) && sub !== "cleanup") {
+  if ((values.all || values.force || values["older-than"] !== undefined) && sub !== "cleanup") {
     throw new UsageError(
-      values.all ? "--all" : "--older-than",
-      "--all and --older-than only apply to `files cleanup`.",
+      values.all ? "--all" : values.force ? "--force" : "--older-than",
+      "--all, --force and --older-than only apply to `files cleanup`.",
       "files",
     );
   }
@@ -197,7 +200,12 @@ export async function run(args: readonly string[], context: CliContext): Promise
       case "delete":
         return await deleteFiles(files, rest, json, context, session);
       case "cleanup":
-        return await cleanup(files, values.all === true, olderThanMs, json, context);
+        return await cleanup(
+          files,
+          { all: values.all === true, force: values.force === true, olderThanMs },
+          json,
+          context,
+        );
     }
   } finally {
     await session.close();
@@ -230,47 +238,17 @@ async function deleteFiles(
 
 async function cleanup(
   files: FilesApi,
-  all: boolean,
-  olderThanMs: number | undefined,
+  flags: { all: boolean; force: boolean; olderThanMs: number | undefined },
   json: boolean,
   context: CliContext,
 ): Promise<number> {
   const { terminal, signal } = context;
-  let report: {
-    mode: string;
-    deleted: string[];
-    failed: { id: string; error: unknown }[];
-    remaining: number;
-  };
-  if (all && olderThanMs !== undefined) {
-    // Every file of the account created before the cut-off (the library's `all` mode has no age).
-    const cutoff = (Date.now() - olderThanMs) / 1000;
-    const old = (await files.list({ signal })).filter((file) => file.created_at <= cutoff);
-    const deleted: string[] = [];
-    const failed: { id: string; error: unknown }[] = [];
-    for (const file of old) {
-      try {
-        await files.delete(file.id, { signal });
-        deleted.push(file.id);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        failed.push({ id: file.id, error });
-      }
-    }
-    report = { mode: "all", deleted, failed, remaining: failed.length };
-  } else {
-    const result = await files.cleanup({
-      all,
-      signal,
-      ...(olderThanMs === undefined ? {} : { olderThanMs }),
-    });
-    report = {
-      mode: result.mode,
-      deleted: result.deleted,
-      failed: result.failed,
-      remaining: result.remaining.length,
-    };
-  }
+  const report = await files.cleanup({
+    all: flags.all,
+    force: flags.force,
+    signal,
+    ...(flags.olderThanMs === undefined ? {} : { olderThanMs: flags.olderThanMs }),
+  });
   if (json) {
     printJson(terminal, {
       mode: report.mode,
@@ -279,23 +257,37 @@ async function cleanup(
         id: failure.id,
         error: failure.error instanceof Error ? failure.error.message : String(failure.error),
       })),
+      skipped: report.skippedFiles,
     });
   } else {
-    printCleanup(terminal, report.mode, report.deleted, report.failed.length);
+    printCleanup(terminal, report);
   }
   return report.failed.length === 0 ? EXIT.ok : EXIT.serviceFailure;
 }
 
-function printCleanup(
-  terminal: Terminal,
-  mode: string,
-  deleted: readonly string[],
-  failed: number,
-): void {
+function describeSkipped(file: SkippedFile): string {
+  return `${file.id ?? "(upload in progress)"} ${file.filename} (pid ${file.pid})`;
+}
+
+function printCleanup(terminal: Terminal, report: CleanupReport): void {
+  const { mode, deleted, failed, skippedFiles } = report;
   const scope =
     mode === "all" ? "account files" : "files uploaded by kimi-provider on this machine";
   terminal.out(
     `deleted ${deleted.length} ${scope}${deleted.length > 0 ? `: ${deleted.join(" ")}` : ""}\n`,
   );
-  if (failed > 0) terminal.out(`${failed} could not be deleted; run the command again.\n`);
+  const inUse = skippedFiles.filter((file) => file.reason === "in-use");
+  const recent = skippedFiles.filter((file) => file.reason === "too-recent");
+  if (inUse.length > 0) {
+    terminal.out(
+      `skipped ${inUse.length} in use by a running kimi-provider process: ${inUse.map(describeSkipped).join(", ")}; run again once it has finished, or use --force\n`,
+    );
+  }
+  if (recent.length > 0) {
+    terminal.out(
+      `skipped ${recent.length} newer than --older-than: ${recent.map(describeSkipped).join(", ")}\n`,
+    );
+  }
+  if (failed.length > 0)
+    terminal.out(`${failed.length} could not be deleted; run the command again.\n`);
 }

@@ -9,7 +9,7 @@ import { EXIT } from "../exit-codes.ts";
 import { formatCount, formatLedgerCost, formatPercent } from "../format.ts";
 import { formatTable } from "../table.ts";
 import { printJson } from "../terminal.ts";
-import { emptyUsage, readUsage, usagePath, writeUsage } from "../usage-store.ts";
+import { readUsage, resetUsage, usagePath } from "../usage-store.ts";
 
 /** Runs `kimi-provider usage`. */
 export async function run(args: readonly string[], context: CliContext): Promise<number> {
@@ -21,8 +21,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
   const stateDir = resolveStateDir(undefined, context.env);
   const { terminal } = context;
   if (values.reset) {
-    const ledger = emptyUsage();
-    await writeUsage(stateDir, ledger);
+    const ledger = await resetUsage(stateDir);
     if (values.json) printJson(terminal, ledger);
     else terminal.out(`Usage totals reset (${usagePath(stateDir)}).\n`);
     return EXIT.ok;
