@@ -14,7 +14,13 @@ export async function completeChat(
   const response = await context.http.jsonResponse<unknown>(
     chatCompletionRequest(prepared, options),
   );
-  const received = parseChatCompletion(response.data, responseRequestId(response.headers));
+  let received: ReturnType<typeof parseChatCompletion>;
+  try {
+    received = parseChatCompletion(response.data, responseRequestId(response.headers));
+  } catch (error) {
+    // A malformed body's values are quoted in the message; a server may have echoed the key.
+    throw context.http.redact(error);
+  }
   const result = buildChatResult(received, prepared.model, prepared.modelId, prepared.prefix);
   context.ledger.record(result);
   return result;

@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import { abortableSleep } from "../http/abortable-sleep.ts";
 import { AbortError, ConfigurationError, InvalidRequestError, KimiError } from "../http/errors.ts";
+import { checkSignal } from "../http/request-check.ts";
 import { retryDelayMs } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import {
@@ -110,6 +111,8 @@ export class FilesApi {
 
   /** Uploads an already checked file (see {@link prepareFile}). */
   async uploadPrepared(prepared: PreparedFile, signal?: AbortSignal): Promise<UploadedFile> {
+    // Checked before the registry entry is written: a wrong signal stores nothing anywhere.
+    checkSignal(signal);
     if (signal?.aborted)
       throw new AbortError(`The upload of ${prepared.label} was aborted before it started.`);
     // The global rather than `node:crypto`, whose import costs about 10 ms at start-up.
@@ -227,7 +230,13 @@ export class FilesApi {
     } catch (error) {
       throw fileError(error, { fileId: id, baseURL: this.baseURL });
     }
-    return parseFileContent(raw, id);
+    try {
+      return parseFileContent(raw, id);
+    } catch (error) {
+      // The message quotes the body, and the parser's cause quotes it too: a server may have
+      // echoed the key into it.
+      throw this.#http.redact(error);
+    }
   }
 
   /**
