@@ -329,7 +329,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         }
         if (heldLength > maxTextLength) {
           failure = new ResponseTooLargeError(
-            `The stream's answer grew past the ${maxTextLength}-byte limit, so the request was stopped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if answers are genuinely this long; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
+            `The stream's answer grew past the ${maxTextLength}-character limit (maxResponseBytes), so the request was stopped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if answers are genuinely this long; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
             { limitBytes: maxTextLength, setting: "maxResponseBytes" },
             { status: 200, requestId: responseRequestId(headers) },
           );

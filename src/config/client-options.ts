@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from "../http/errors.ts";
 import { headersProblem } from "../http/header-check.ts";
-import { typeName } from "./config.ts";
+import { typeName } from "./type-name.ts";
 
 /** The options this module checks, as given (unknown types: they may come from JavaScript). */
 export interface UncheckedClientOptions {

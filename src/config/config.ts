@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from "../http/errors.ts";
 import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
+import { typeName } from "./type-name.ts";
 
 /** International host. */
 export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
@@ -28,7 +29,7 @@ export interface KimiSettings {
   maxRetries?: number | undefined;
   /**
    * `KIMI_MAX_RESPONSE_BYTES`, default 67 108 864 (64 MiB): the largest response body read (error
-   * bodies included), and the most text a stream may accumulate. Larger is a
+   * bodies included), and the most text (in characters) a stream may accumulate. Larger is a
    * `ResponseTooLargeError` and the connection is dropped.
    */
   maxResponseBytes?: number | undefined;
@@ -140,14 +141,6 @@ function readNumber(
   if (typeof raw === "string" && raw.trim() === "") return undefined;
   if (!satisfies(value, check)) fail(setting, source, raw, rule, fix);
   return value;
-}
-
-/** `typeof`, with `null` and arrays told apart, for messages. */
-export function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  const type = typeof value;
-  return type === "object" ? "an object" : `a ${type}`;
 }
 
 /** A string option's value, or `undefined`; anything else given in code is an error. */

@@ -86,7 +86,7 @@ export interface TransportOptions {
   fetch?: typeof fetch | undefined;
   /**
    * Largest response body read, in bytes (default 64 MiB), error bodies included; also the most
-   * text a stream may accumulate. Beyond it: {@link ResponseTooLargeError}, connection dropped.
+   * text (in characters) a stream may accumulate. Beyond it: {@link ResponseTooLargeError}, connection dropped.
    */
   maxResponseBytes?: number | undefined;
   /** Largest single server-sent event (or unfinished line) of a stream, in bytes (default 8 MiB). */
