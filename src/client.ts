@@ -7,6 +7,7 @@ import { completeChat } from "./chat/complete-chat.ts";
 import type { ChatContext } from "./chat/prepare-request.ts";
 import type { ChatRequest, ChatResult, RequestOptions } from "./chat/types.ts";
 import type { WarningHandler } from "./chat/warnings.ts";
+import { validateClientOptions } from "./config/client-options.ts";
 import { type KimiSettings, type ResolvedConfig, resolveConfig } from "./config/config.ts";
 import { type RecordableCall, UsageLedger, type UsageSnapshot } from "./cost/ledger.ts";
 import { FilesApi } from "./files/files-api.ts";
@@ -108,13 +109,19 @@ export interface Kimi {
   readonly files: FilesApi;
 }
 
-/** Creates a Kimi client. Throws `ConfigurationError` on invalid settings; sends nothing. */
+/**
+ * Creates a Kimi client. Throws `ConfigurationError` on an invalid setting or an option of the
+ * wrong type (every option is checked here, once); sends nothing.
+ */
 export function createKimi(options: KimiOptions = {}): Kimi {
-  const config = resolveConfig(options, options.env);
+  const config = resolveConfig(options, options?.env);
+  validateClientOptions(options);
   const http = new HttpTransport({
     baseURL: config.baseURL,
     apiKey: config.apiKey,
     timeoutMs: config.timeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    maxStreamEventBytes: config.maxStreamEventBytes,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry, maxRetries: config.maxRetries },
     headers: options.headers,
     onRetry: options.onRetry,

@@ -128,6 +128,31 @@ export function buildChatResult(
   };
 }
 
+/** Choices a response may carry: Moonshot allows `n` up to 5; anything near this is hostile. */
+export const MAX_CHOICE_INDEX = 127;
+/** Tool calls one choice may carry: 128 tools may be declared, each called a few times. */
+export const MAX_TOOL_CALL_INDEX = 1023;
+
+/**
+ * A choice or tool-call `index` from the wire: `fallback` when absent (`undefined` or `null`),
+ * the number when it is a whole number from 0 to `max`, else a description of what is wrong
+ * (a string). A huge index must never size an array (a sparse array billions long freezes the
+ * process) and a string such as "__proto__" must never be used as a key.
+ */
+export function wireIndex(
+  value: unknown,
+  fallback: number,
+  max: number,
+  what: "choice" | "tool call",
+): number | string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max) {
+    return value;
+  }
+  const shown = typeof value === "number" ? String(value) : JSON.stringify(value);
+  return `a ${what} has \`index\` ${shown ?? typeof value}; it must be a whole number from 0 to ${max}`;
+}
+
 function malformed(detail: string): MalformedResponseError {
   return new MalformedResponseError(
     `The chat completion response is not the documented shape: ${detail}. Check that KIMI_BASE_URL points at the Moonshot API.`,
@@ -171,6 +196,12 @@ export function parseChatCompletion(
     usage?: unknown;
   };
   if (!Array.isArray(raw.choices)) throw malformed("`choices` is missing");
+  if (raw.choices.length > MAX_CHOICE_INDEX + 1) {
+    throw malformed(
+      `${raw.choices.length} choices were sent; at most ${MAX_CHOICE_INDEX + 1} are accepted`,
+    );
+  }
+  const seen = new Set<number>();
   const choices: ReceivedChoice[] = raw.choices.map((entry: unknown, position: number) => {
     const choice = entry as {
       index?: unknown;
@@ -181,8 +212,12 @@ export function parseChatCompletion(
     if (!choice || typeof choice !== "object" || !choice.message)
       throw malformed("a choice has no `message`");
     const { message } = choice;
+    const index = wireIndex(choice.index, position, MAX_CHOICE_INDEX, "choice");
+    if (typeof index === "string") throw malformed(index);
+    if (seen.has(index)) throw malformed(`two choices have \`index\` ${index}`);
+    seen.add(index);
     return {
-      index: typeof choice.index === "number" ? choice.index : position,
+      index,
       content: typeof message.content === "string" ? message.content : "",
       reasoningContent:
         typeof message.reasoning_content === "string" ? message.reasoning_content : null,

@@ -19,11 +19,21 @@ import {
   KimiError,
   MalformedResponseError,
   NetworkError,
+  ResponseTooLargeError,
   StreamTruncatedError,
+  TimeoutError,
 } from "../http/errors.ts";
 import { type HeaderReader, responseRequestId } from "../http/raw-response.ts";
+import { redactText } from "../http/redact.ts";
+import { SseEventGuard } from "../http/sse-event-guard.ts";
 import type { OpenResponse } from "../http/transport.ts";
-import { buildChatResult, type ReceivedChoice } from "./chat-result.ts";
+import {
+  buildChatResult,
+  MAX_CHOICE_INDEX,
+  MAX_TOOL_CALL_INDEX,
+  type ReceivedChoice,
+  wireIndex,
+} from "./chat-result.ts";
 import { reportWarning, sendWithModelFallback } from "./model-fallback.ts";
 import { type ChatContext, chatCompletionRequest, type PreparedChat } from "./prepare-request.ts";
 import { outputSpentOnReasoning } from "./reasoning-exhaustion.ts";
@@ -41,7 +51,8 @@ interface ChoiceState {
   index: number;
   content: string;
   reasoning: string | null;
-  tools: ToolCallState[];
+  /** Keyed by the wire `index`: a Map, so no index can reach a prototype. */
+  tools: Map<number, ToolCallState>;
   finishReason: string | null;
   usage: Usage | undefined;
 }
@@ -74,7 +85,19 @@ interface Chunk {
 }
 
 function newChoice(index: number): ChoiceState {
-  return { index, content: "", reasoning: null, tools: [], finishReason: null, usage: undefined };
+  return {
+    index,
+    content: "",
+    reasoning: null,
+    tools: new Map(),
+    finishReason: null,
+    usage: undefined,
+  };
+}
+
+/** The tool calls of a choice in `index` order. */
+function orderedTools(state: ChoiceState): ToolCallState[] {
+  return [...state.tools.entries()].sort((a, b) => a[0] - b[0]).map((entry) => entry[1]);
 }
 
 function toToolCall(state: ToolCallState): ToolCall {
@@ -153,18 +176,26 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     let reader: AsyncIterator<Uint8Array> | undefined;
     let settled = false;
     let completed = false;
-    const choices: ChoiceState[] = [newChoice(0)];
+    // Keyed by the wire `index`, validated first (see wireIndex): a Map, so that neither a huge
+    // index (a sparse array billions long) nor "__proto__" can do harm.
+    const choices = new Map<number, ChoiceState>([[0, newChoice(0)]]);
     try {
       // A retired model's 404 (and the fallback to its successor) comes before the first byte.
       const sent = await sendWithModelFallback(this.#context, this.#request, true, (ready) =>
         this.#context.http.open(chatCompletionRequest(ready, this.#options)),
       );
       const prepared = sent.prepared;
+      const http = this.#context.http;
       open = sent.value;
       const response = open.response;
       reader = response.body[Symbol.asyncIterator]();
       const headers = response.headers;
       const secrets = [this.#context.config.apiKey];
+      const maxEventBytes = http.maxStreamEventBytes;
+      const maxTextLength = http.maxResponseBytes;
+      const eventGuard = new SseEventGuard();
+      // Text held for the result (content, reasoning, tool arguments), bounded like a JSON body.
+      let heldLength = 0;
       const pending: StreamEvent[] = [];
       let id = "";
       let model = "";
@@ -185,9 +216,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           chunk = JSON.parse(data) as Chunk;
         } catch (cause) {
           failure = new MalformedResponseError(
-            `The stream sent a data line that is not JSON: ${JSON.stringify(data.slice(0, 120))}. The response is unusable; retry the request.`,
+            `The stream sent a data line that is not JSON: ${redactText(JSON.stringify(data.slice(0, 120)), secrets)}. The response is unusable; retry the request.`,
             { cause },
           );
+          return;
+        }
+        if (chunk === null || typeof chunk !== "object") {
+          failure = streamMalformed(`a data event is ${JSON.stringify(chunk)}, not an object`);
           return;
         }
         if (chunk.error !== undefined && chunk.error !== null) {
@@ -201,47 +236,76 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         }
         if (chunk.usage) topUsage = parseUsage(chunk.usage) ?? topUsage;
         const list = chunk.choices;
-        if (!list) return;
+        if (list === undefined || list === null) return;
+        if (!Array.isArray(list)) {
+          failure = streamMalformed("`choices` is not an array");
+          return;
+        }
         for (let c = 0; c < list.length; c++) {
           const entry = list[c] as ChunkChoice;
-          const index = entry.index ?? 0;
-          let state = choices[index];
+          if (entry === null || typeof entry !== "object") {
+            failure = streamMalformed("a choice is not an object");
+            return;
+          }
+          const index = wireIndex(entry.index, 0, MAX_CHOICE_INDEX, "choice");
+          if (typeof index === "string") {
+            failure = streamMalformed(index);
+            return;
+          }
+          let state = choices.get(index);
           if (!state) {
             state = newChoice(index);
-            choices[index] = state;
+            choices.set(index, state);
           }
           const emit = index === 0;
           const delta = entry.delta;
           if (delta) {
             const reasoning = delta.reasoning_content;
             if (typeof reasoning === "string") {
+              heldLength += reasoning.length;
               state.reasoning = state.reasoning === null ? reasoning : state.reasoning + reasoning;
               if (emit && reasoning !== "")
                 pending.push({ type: "reasoning-delta", text: reasoning });
             }
             const content = delta.content;
             if (typeof content === "string" && content !== "") {
+              heldLength += content.length;
               state.content += content;
               if (emit) pending.push({ type: "text-delta", text: content });
             }
             const calls = delta.tool_calls;
-            if (calls) {
+            if (calls !== undefined && calls !== null) {
+              if (!Array.isArray(calls)) {
+                failure = streamMalformed("`tool_calls` is not an array");
+                return;
+              }
               for (let t = 0; t < calls.length; t++) {
                 const call = calls[t] as DeltaToolCall;
+                if (call === null || typeof call !== "object") {
+                  failure = streamMalformed("a tool call is not an object");
+                  return;
+                }
                 // Fragments are keyed by index, never by id: ids may be empty or change mid-stream
-                // on some gateways (reference §3.2); the first non-empty id is kept exactly.
-                const slot = call.index ?? t;
-                let tool = state.tools[slot];
+                // on some gateways (docs/moonshot-wire.md); the first non-empty id is kept exactly.
+                const slot = wireIndex(call.index, t, MAX_TOOL_CALL_INDEX, "tool call");
+                if (typeof slot === "string") {
+                  failure = streamMalformed(slot);
+                  return;
+                }
+                let tool = state.tools.get(slot);
                 if (!tool) {
                   tool = { id: "", type: "function", name: "", arguments: "" };
-                  state.tools[slot] = tool;
+                  state.tools.set(slot, tool);
                 }
-                if (call.id && tool.id === "") tool.id = call.id;
-                if (call.type) tool.type = call.type;
+                if (typeof call.id === "string" && call.id !== "" && tool.id === "") {
+                  tool.id = call.id;
+                }
+                if (typeof call.type === "string" && call.type !== "") tool.type = call.type;
                 const fn = call.function;
-                const name = fn?.name;
+                const name = typeof fn?.name === "string" ? fn.name : "";
                 if (name) tool.name += name;
-                const args = fn?.arguments ?? "";
+                const args = typeof fn?.arguments === "string" ? fn.arguments : "";
+                heldLength += name.length + args.length;
                 tool.arguments += args;
                 if (emit) {
                   const event: StreamEvent = {
@@ -249,21 +313,28 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
                     index: slot,
                     argumentsDelta: args,
                   };
-                  if (call.id) event.id = call.id;
+                  if (typeof call.id === "string" && call.id !== "") event.id = call.id;
                   if (name) event.name = name;
                   pending.push(event);
                 }
               }
             }
           }
-          if (entry.finish_reason) {
+          if (typeof entry.finish_reason === "string" && entry.finish_reason !== "") {
             state.finishReason = entry.finish_reason;
             if (emit) {
-              for (const tool of state.tools)
-                if (tool) pending.push({ type: "tool-call", toolCall: toToolCall(tool) });
+              for (const tool of orderedTools(state))
+                pending.push({ type: "tool-call", toolCall: toToolCall(tool) });
             }
           }
           if (entry.usage) state.usage = parseUsage(entry.usage) ?? state.usage;
+        }
+        if (heldLength > maxTextLength) {
+          failure = new ResponseTooLargeError(
+            `The stream's answer grew past the ${maxTextLength}-character limit (maxResponseBytes), so the request was stopped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if answers are genuinely this long; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
+            { limitBytes: maxTextLength, setting: "maxResponseBytes" },
+            { status: 200, requestId: responseRequestId(headers) },
+          );
         }
       };
       const { createParser } = await loadSseParser();
@@ -285,7 +356,16 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           pending.length = 0;
           break;
         }
-        parser.feed(decoder.decode(read.value, { stream: true }));
+        const text = decoder.decode(read.value, { stream: true });
+        const eventBytes = eventGuard.feed(text);
+        if (eventBytes > maxEventBytes) {
+          throw new ResponseTooLargeError(
+            `The stream sent an event (or a line) larger than the ${maxEventBytes}-byte limit without ending it, so the request was stopped. Raise \`maxStreamEventBytes\` (KIMI_MAX_STREAM_EVENT_BYTES) if the service genuinely sends such events; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
+            { limitBytes: maxEventBytes, setting: "maxStreamEventBytes" },
+            { status: 200, requestId: responseRequestId(headers) },
+          );
+        }
+        parser.feed(text);
         if (failure) throw failure;
         if (pending.length > 0) {
           for (const event of pending) yield event;
@@ -312,10 +392,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         cost: result.cost,
       };
     } catch (error) {
-      const typed =
+      // Whatever the server sent, the key it may have echoed goes nowhere.
+      const typed = this.#context.http.redact(
         error instanceof KimiError
           ? error
-          : new NetworkError(`The stream failed: ${String(error)}`, { cause: error }, false);
+          : new NetworkError(`The stream failed: ${String(error)}`, { cause: error }, false),
+      );
       settled = true;
       this.#reject(typed);
       throw typed;
@@ -346,17 +428,33 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   #bodyError(
     open: OpenResponse,
     error: unknown,
-    choices: ChoiceState[],
+    choices: Map<number, ChoiceState>,
     prefix: string,
   ): KimiError {
-    if (open.interrupted()) return open.translateBodyError(error);
+    if (open.interrupted()) {
+      // A timeout or the caller's abort cut the stream: keep the text received so far, as a cut
+      // connection does (StreamTruncatedError.partialContent).
+      const typed = open.translateBodyError(error);
+      const partial = prefix + (choices.get(0)?.content ?? "");
+      if (typed instanceof TimeoutError) {
+        return new TimeoutError(typed.timeoutMs, { cause: error }, partial);
+      }
+      if (typed instanceof AbortError) {
+        return new AbortError(
+          "The request was aborted by the caller; the text received before is on `partialContent`.",
+          { cause: error },
+          partial,
+        );
+      }
+      return typed;
+    }
     // The connection broke after bytes flowed: never retried, never a short success.
     return truncated(choices, prefix, error);
   }
 
   #finish(
     prepared: PreparedChat,
-    choices: ChoiceState[],
+    choices: Map<number, ChoiceState>,
     meta: {
       id: string;
       model: string;
@@ -366,13 +464,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     },
   ): ChatResult {
     const received: ReceivedChoice[] = [];
-    for (const state of choices) {
-      if (!state) continue;
+    for (const state of choices.values()) {
       received.push({
         index: state.index,
         content: state.content,
         reasoningContent: state.reasoning,
-        toolCalls: state.tools.filter(Boolean).map(toToolCall),
+        toolCalls: orderedTools(state).map(toToolCall),
         finishReason: state.finishReason ?? "stop",
         usage: state.usage,
       });
@@ -391,6 +488,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       prepared.prefix,
     );
   }
+}
+
+/** A stream event that is not the documented shape. */
+function streamMalformed(detail: string): MalformedResponseError {
+  return new MalformedResponseError(
+    `The stream sent an event that is not the documented shape: ${detail}. The response is unusable; check that KIMI_BASE_URL points at the Moonshot API, or retry.`,
+  );
 }
 
 /** How long a finished stream may take to end its body before the connection is dropped. */
@@ -426,8 +530,12 @@ function loadSseParser(): Promise<typeof import("eventsource-parser")> {
 }
 
 /** The error for a stream that broke before [DONE]; the partial text includes a partial-mode prefix, like `result.content`. */
-function truncated(choices: ChoiceState[], prefix: string, cause: unknown): StreamTruncatedError {
-  const received = choices[0]?.content ?? "";
+function truncated(
+  choices: Map<number, ChoiceState>,
+  prefix: string,
+  cause: unknown,
+): StreamTruncatedError {
+  const received = choices.get(0)?.content ?? "";
   return new StreamTruncatedError(
     `The stream ended before \`data: [DONE]\` after ${received.length} characters of text: the answer is incomplete. Retry the request (the partial text is on \`partialContent\`).`,
     prefix + received,

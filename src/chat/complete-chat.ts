@@ -19,7 +19,13 @@ export async function completeChat(
   } = await sendWithModelFallback(context, request, false, (ready) =>
     context.http.jsonResponse<unknown>(chatCompletionRequest(ready, options)),
   );
-  const received = parseChatCompletion(response.data, responseRequestId(response.headers));
+  let received: ReturnType<typeof parseChatCompletion>;
+  try {
+    received = parseChatCompletion(response.data, responseRequestId(response.headers));
+  } catch (error) {
+    // A malformed body's values are quoted in the message; a server may have echoed the key.
+    throw context.http.redact(error);
+  }
   const result = buildChatResult(received, prepared.model, prepared.modelId, prepared.prefix);
   result.warnings = warnings;
   const spent = outputSpentOnReasoning(result, prepared.decision.maxTokens, prepared.prefix);

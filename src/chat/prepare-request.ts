@@ -9,6 +9,7 @@ import type { ModelInfo } from "../models/model-info.ts";
 import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { estimatePromptTokens } from "../tokens/local-estimator.ts";
+import { validateChatRequest } from "./request-validation.ts";
 import type { ChatRequest, RequestOptions } from "./types.ts";
 import type { WarningHandler } from "./warnings.ts";
 
@@ -43,6 +44,7 @@ export function prepareChatRequest(
   context: ChatContext,
   stream: boolean,
 ): PreparedChat {
+  validateChatRequest(request);
   const modelId = request.model ?? context.config.defaultModel;
   const model = context.models.get(modelId);
   const promptTokens = estimatePromptTokens(request.messages ?? [], request.tools);

@@ -21,9 +21,10 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(
   args: readonly string[],
   options: T,
 ) {
+  const all: ParseArgsOptionsConfig = { ...COMMON_OPTIONS, ...options };
   try {
     return parseArgs({
-      args: [...args],
+      args: attachNegativeNumbers(args, all),
       options: { ...COMMON_OPTIONS, ...options },
       allowPositionals: true,
       strict: true,
@@ -37,7 +38,11 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag !== undefined) {
       what = `Unknown option ${flag} for \`${command}\` (a prompt or value starting with "-" goes after \`--\`).`;
     } else if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag !== undefined) {
-      what = `Option ${flag} needs a value.`;
+      const long = flag.split(", ").pop() ?? flag;
+      // Node refuses a value that starts with "-" after a space (it could be another flag).
+      what = /ambiguous/i.test(message)
+        ? `Option ${flag} was followed by a value starting with "-": write it as ${long}=VALUE if that is the value, or give ${flag} a value.`
+        : `Option ${flag} needs a value.`;
     } else {
       what = message.replace(/\.?$/, ".");
     }
@@ -49,6 +54,40 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(
   }
 }
 
+/** A value that is a negative number (`-5`, `-0.5`, `-.5`), never a flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--max-tokens -5` as `--max-tokens=-5`: `parseArgs` reads a value after a space that starts
+ * with "-" as a missing value, so a negative number would be reported as "needs a value" instead
+ * of the invalid value it is. No flag of the CLI looks like a number, so this is unambiguous.
+ */
+function attachNegativeNumbers(args: readonly string[], options: ParseArgsOptionsConfig): string[] {
+  const longOf = new Map<string, string>();
+  for (const [name, option] of Object.entries(options)) {
+    if (option.type !== "string") continue;
+    longOf.set(`--${name}`, name);
+    if (option.short !== undefined) longOf.set(`-${option.short}`, name);
+  }
+  const result: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--") {
+      result.push(...args.slice(i));
+      break;
+    }
+    const name = longOf.get(arg);
+    const next = args[i + 1];
+    if (name !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      result.push(`--${name}=${next}`);
+      i++;
+      continue;
+    }
+    result.push(arg);
+  }
+  return result;
+}
+
 /** Bounds and kind of a numeric flag. */
 export interface NumberRule {
   min?: number;
@@ -58,10 +97,19 @@ export interface NumberRule {
   describe: string;
 }
 
-/** Parses a numeric flag value; throws a {@link UsageError} naming `flag` when invalid. */
+/** Whole numbers in plain decimal digits, optionally negative: no `0x10`, `1e3`, `+5` or spaces. */
+const INTEGER_TEXT = /^-?\d+$/;
+/** Decimal numbers: `0.5`, `.5`, `-2`, `1.`; no exponent, hex, sign `+` or spaces. */
+const DECIMAL_TEXT = /^-?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * Parses a numeric flag value; throws a {@link UsageError} naming `flag` and the expected form
+ * when invalid. Only plain decimal notation is accepted: `Number()` would also take `0x10`, `1e3`
+ * and surrounding spaces, which in a flag are far more likely a slip than a meaning.
+ */
 export function parseNumberFlag(value: string, flag: string, rule: NumberRule): number {
-  const trimmed = value.trim();
-  const parsed = trimmed === "" ? Number.NaN : Number(trimmed);
+  const form = rule.integer === true ? INTEGER_TEXT : DECIMAL_TEXT;
+  const parsed = form.test(value) ? Number(value) : Number.NaN;
   const valid =
     Number.isFinite(parsed) &&
     (rule.integer !== true || Number.isInteger(parsed)) &&
@@ -70,10 +118,16 @@ export function parseNumberFlag(value: string, flag: string, rule: NumberRule): 
   if (!valid) {
     throw new UsageError(
       flag,
-      `${flag} ${JSON.stringify(value)} is invalid: use ${rule.describe}.`,
+      `${flag} ${JSON.stringify(value)} is invalid: use ${rule.describe}, written in plain decimal digits (e.g. ${example(rule)}).`,
     );
   }
   return parsed;
+}
+
+function example(rule: NumberRule): string {
+  const low = rule.min ?? 0;
+  if (rule.integer === true) return String(Math.max(low, Math.min(rule.max ?? 1024, 1024)));
+  return String(rule.max !== undefined && rule.max <= 1 ? 0.5 : Math.max(low, 1.5));
 }
 
 /** Parses an optional numeric flag (undefined stays undefined). */

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from "../http/errors.ts";
 import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
+import { typeName } from "./type-name.ts";
 
 /** International host. */
 export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
@@ -46,6 +47,17 @@ export interface KimiSettings {
   timeoutMs?: number | undefined;
   /** `KIMI_MAX_RETRIES`, default 2. */
   maxRetries?: number | undefined;
+  /**
+   * `KIMI_MAX_RESPONSE_BYTES`, default 67 108 864 (64 MiB): the largest response body read (error
+   * bodies included), and the most text (in characters) a stream may accumulate. Larger is a
+   * `ResponseTooLargeError` and the connection is dropped.
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * `KIMI_MAX_STREAM_EVENT_BYTES`, default 8 388 608 (8 MiB): the largest single server-sent event
+   * (or unfinished line) of a stream. Larger is a `ResponseTooLargeError`.
+   */
+  maxStreamEventBytes?: number | undefined;
 }
 
 /** Validated settings. */
@@ -58,6 +70,8 @@ export interface ResolvedConfig {
   maxTokens: number;
   timeoutMs: number;
   maxRetries: number;
+  maxResponseBytes: number;
+  maxStreamEventBytes: number;
 }
 
 /** Where each setting comes from in the environment, for error messages. */
@@ -70,6 +84,8 @@ export const ENVIRONMENT_VARIABLES = {
   maxTokens: "KIMI_MAX_TOKENS",
   timeoutMs: "KIMI_TIMEOUT_MS",
   maxRetries: "KIMI_MAX_RETRIES",
+  maxResponseBytes: "KIMI_MAX_RESPONSE_BYTES",
+  maxStreamEventBytes: "KIMI_MAX_STREAM_EVENT_BYTES",
 } as const satisfies Record<keyof KimiSettings, string>;
 
 const DEFAULTS = {
@@ -80,6 +96,11 @@ const DEFAULTS = {
   maxTokens: 32_768,
   timeoutMs: 600_000,
   maxRetries: 2,
+  // A chat answer is at most a few MiB of JSON; files.content of a large document maybe tens.
+  maxResponseBytes: 64 * 1024 * 1024,
+  // One SSE event carries one delta (a few hundred bytes); a whole answer in one event is at most
+  // a few MiB.
+  maxStreamEventBytes: 8 * 1024 * 1024,
 } as const;
 
 type Source = "option" | "env";
@@ -134,12 +155,49 @@ function readNumber(
   rule: string,
   fix: string,
 ): number | undefined {
-  if (raw === undefined || raw === "") return undefined;
+  if (raw === undefined) return undefined;
+  if (source === "option" && typeof raw !== "number") {
+    fail(setting, source, raw, `must be a number, not ${typeName(raw)}`, fix);
+  }
+  if (raw === "") return undefined;
   const value = typeof raw === "number" ? raw : Number(raw.trim());
   if (typeof raw === "string" && raw.trim() === "") return undefined;
   if (!satisfies(value, check)) fail(setting, source, raw, rule, fix);
   return value;
 }
+
+/** A string option's value, or `undefined`; anything else given in code is an error. */
+function stringOption(
+  setting: keyof KimiSettings,
+  value: unknown,
+  fix: string,
+): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  fail(
+    setting,
+    "option",
+    setting === "apiKey" ? "" : value,
+    `must be a string, not ${typeName(value)}`,
+    fix,
+  );
+}
+
+/** An environment value must be a string (a `KIMI_*` variable always is in `process.env`). */
+function envValue(
+  env: Record<string, string | undefined>,
+  setting: keyof KimiSettings,
+): string | undefined {
+  const name = ENVIRONMENT_VARIABLES[setting];
+  const value: unknown = env[name];
+  if (value === undefined || typeof value === "string") return value;
+  throw new ConfigurationError(
+    name,
+    `Invalid ${name} in option \`env\`: must be a string, not ${typeName(value)}. Pass environment values as strings.`,
+  );
+}
+
+/** Visible ASCII only: an HTTP header value cannot carry anything else, and keys never do. */
+const KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 
 function pick<T>(option: T | undefined, env: string | undefined): [T | string | undefined, Source] {
   return option !== undefined ? [option, "option"] : [env, "env"];
@@ -154,33 +212,55 @@ export function resolveConfig(
   options: KimiSettings = {},
   env: Record<string, string | undefined> = process.env,
 ): ResolvedConfig {
-  const [apiKeyRaw] = pick(options.apiKey, env.KIMI_API_KEY);
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ConfigurationError(
+      "options",
+      `createKimi() takes an options object, not ${typeName(options)}. Pass e.g. { apiKey, baseURL }, or nothing to read KIMI_* from the environment.`,
+    );
+  }
+  if (env === null || typeof env !== "object" || Array.isArray(env)) {
+    throw new ConfigurationError(
+      "env",
+      `Invalid option \`env\`: must be an object of environment variables (like process.env), not ${typeName(env)}.`,
+    );
+  }
+  const keyOption = stringOption("apiKey", options.apiKey, "Pass the key as a string.");
+  const [apiKeyRaw, keySource] = pick(keyOption, envValue(env, "apiKey"));
   const apiKey =
     typeof apiKeyRaw === "string" && apiKeyRaw.trim() !== "" ? apiKeyRaw.trim() : undefined;
   if (apiKey !== undefined && /\s/.test(apiKey)) {
     fail(
       "apiKey",
-      options.apiKey !== undefined ? "option" : "env",
+      keySource,
       apiKey,
       "it contains whitespace",
       "Copy the key again from the Moonshot console.",
     );
   }
+  // A character an HTTP header cannot carry would make every request fail in the socket layer,
+  // where it looks like a network failure and is retried: refuse it here, before anything is sent.
+  if (apiKey !== undefined && !KEY_CHARACTERS.test(apiKey)) {
+    fail(
+      "apiKey",
+      keySource,
+      apiKey,
+      "it contains a character that is not visible ASCII (API keys are letters, digits, - and _)",
+      "Copy the key again from the Moonshot console.",
+    );
+  }
 
-  const [baseRaw, baseSource] = pick(options.baseURL, env.KIMI_BASE_URL);
+  const urlFix = `Use ${MOONSHOT_INTERNATIONAL_BASE_URL} (or ${MOONSHOT_CHINA_BASE_URL} for China).`;
+  const [baseRaw, baseSource] = pick(
+    stringOption("baseURL", options.baseURL, urlFix),
+    envValue(env, "baseURL"),
+  );
   let baseURL: string = DEFAULTS.baseURL;
   if (typeof baseRaw === "string" && baseRaw.trim() !== "") {
     let url: URL;
     try {
       url = new URL(baseRaw.trim());
     } catch {
-      fail(
-        "baseURL",
-        baseSource,
-        baseRaw,
-        "not a valid URL",
-        `Use ${MOONSHOT_INTERNATIONAL_BASE_URL} (or ${MOONSHOT_CHINA_BASE_URL} for China).`,
-      );
+      fail("baseURL", baseSource, baseRaw, "not a valid URL", urlFix);
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       fail(
@@ -194,24 +274,22 @@ export function resolveConfig(
     baseURL = url.href.replace(/\/+$/, "");
   }
 
-  const [modelRaw, modelSource] = pick(options.defaultModel, env.KIMI_DEFAULT_MODEL);
+  const modelFix = "Run `kimi-provider models` for valid ids.";
+  const [modelRaw, modelSource] = pick(
+    stringOption("defaultModel", options.defaultModel, modelFix),
+    envValue(env, "defaultModel"),
+  );
   let defaultModel: string = DEFAULTS.defaultModel;
   if (typeof modelRaw === "string" && modelRaw.trim() !== "") {
     defaultModel = modelRaw.trim();
     if (/\s/.test(defaultModel)) {
-      fail(
-        "defaultModel",
-        modelSource,
-        modelRaw,
-        "a model id has no spaces",
-        "Run `kimi-provider models` for valid ids.",
-      );
+      fail("defaultModel", modelSource, modelRaw, "a model id has no spaces", modelFix);
     }
   }
 
   const [fallbackRaw, fallbackSource] = pick<unknown>(
     options.modelFallback,
-    env.KIMI_MODEL_FALLBACK,
+    envValue(env, "modelFallback"),
   );
   let modelFallback: ModelFallback = DEFAULTS.modelFallback;
   if (
@@ -232,7 +310,7 @@ export function resolveConfig(
     modelFallback = known;
   }
 
-  const [tempRaw, tempSource] = pick(options.temperature, env.KIMI_TEMPERATURE);
+  const [tempRaw, tempSource] = pick(options.temperature, envValue(env, "temperature"));
   const temperature =
     readNumber(
       "temperature",
@@ -243,7 +321,7 @@ export function resolveConfig(
       "Set it between 0 and 1, e.g. 0.5.",
     ) ?? DEFAULTS.temperature;
 
-  const [maxRaw, maxSource] = pick(options.maxTokens, env.KIMI_MAX_TOKENS);
+  const [maxRaw, maxSource] = pick(options.maxTokens, envValue(env, "maxTokens"));
   const maxTokens =
     readNumber(
       "maxTokens",
@@ -254,7 +332,7 @@ export function resolveConfig(
       "Set it to e.g. 32768.",
     ) ?? DEFAULTS.maxTokens;
 
-  const [timeoutRaw, timeoutSource] = pick(options.timeoutMs, env.KIMI_TIMEOUT_MS);
+  const [timeoutRaw, timeoutSource] = pick(options.timeoutMs, envValue(env, "timeoutMs"));
   const timeoutMs =
     readNumber(
       "timeoutMs",
@@ -265,7 +343,7 @@ export function resolveConfig(
       "Set it to e.g. 600000 (10 minutes).",
     ) ?? DEFAULTS.timeoutMs;
 
-  const [retriesRaw, retriesSource] = pick(options.maxRetries, env.KIMI_MAX_RETRIES);
+  const [retriesRaw, retriesSource] = pick(options.maxRetries, envValue(env, "maxRetries"));
   const maxRetries =
     readNumber(
       "maxRetries",
@@ -276,6 +354,31 @@ export function resolveConfig(
       "Set it to e.g. 2.",
     ) ?? DEFAULTS.maxRetries;
 
+  const [bodyRaw, bodySource] = pick(options.maxResponseBytes, envValue(env, "maxResponseBytes"));
+  const maxResponseBytes =
+    readNumber(
+      "maxResponseBytes",
+      bodyRaw,
+      bodySource,
+      { integer: true, above: 0 },
+      "must be a positive whole number of bytes",
+      `Set it to e.g. ${DEFAULTS.maxResponseBytes} (64 MiB).`,
+    ) ?? DEFAULTS.maxResponseBytes;
+
+  const [eventRaw, eventSource] = pick(
+    options.maxStreamEventBytes,
+    envValue(env, "maxStreamEventBytes"),
+  );
+  const maxStreamEventBytes =
+    readNumber(
+      "maxStreamEventBytes",
+      eventRaw,
+      eventSource,
+      { integer: true, above: 0 },
+      "must be a positive whole number of bytes",
+      `Set it to e.g. ${DEFAULTS.maxStreamEventBytes} (8 MiB).`,
+    ) ?? DEFAULTS.maxStreamEventBytes;
+
   return {
     apiKey,
     baseURL,
@@ -285,5 +388,7 @@ export function resolveConfig(
     maxTokens,
     timeoutMs,
     maxRetries,
+    maxResponseBytes,
+    maxStreamEventBytes,
   };
 }

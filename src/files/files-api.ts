@@ -12,6 +12,7 @@ import {
   KimiError,
   StateError,
 } from "../http/errors.ts";
+import { checkSignal } from "../http/request-check.ts";
 import { retryDelayMs } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { currentProcess } from "../state/process-identity.ts";
@@ -76,9 +77,12 @@ export interface FilesApiOptions {
   chatClient?: () => ChatClientLike;
 }
 
-/** The service answered with an error status, so it stored nothing. */
+/**
+ * The service answered with a complete non-2xx status (an error, or a redirect that is never
+ * followed), so it stored nothing.
+ */
 function refusedByService(error: unknown): boolean {
-  return error instanceof KimiError && error.status !== undefined && error.status >= 400;
+  return error instanceof KimiError && error.status !== undefined && error.status >= 300;
 }
 
 function fileIdPath(id: string): string {
@@ -121,6 +125,8 @@ export class FilesApi {
 
   /** Uploads an already checked file (see {@link prepareFile}). */
   async uploadPrepared(prepared: PreparedFile, signal?: AbortSignal): Promise<UploadedFile> {
+    // Checked before the registry entry is written: a wrong signal stores nothing anywhere.
+    checkSignal(signal);
     if (signal?.aborted)
       throw new AbortError(`The upload of ${prepared.label} was aborted before it started.`);
     // The global rather than `node:crypto`, whose import costs about 10 ms at start-up.
@@ -245,7 +251,13 @@ export class FilesApi {
     } catch (error) {
       throw fileError(error, { fileId: id, baseURL: this.baseURL });
     }
-    return parseFileContent(raw, id);
+    try {
+      return parseFileContent(raw, id);
+    } catch (error) {
+      // The message quotes the body, and the parser's cause quotes it too: a server may have
+      // echoed the key into it.
+      throw this.#http.redact(error);
+    }
   }
 
   /**

@@ -26,6 +26,8 @@ export type KimiErrorCode =
   | "aborted"
   | "stream_truncated"
   | "malformed_response"
+  | "response_too_large"
+  | "unexpected_redirect"
   | "invalid_tool_arguments"
   | "invalid_file"
   | "file_limit_exceeded"
@@ -257,21 +259,37 @@ export class NetworkError extends KimiError {
 export class TimeoutError extends KimiError {
   /** The timeout that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
-  constructor(timeoutMs: number, options: KimiErrorOptions = {}) {
+  /**
+   * Text a stream had delivered before the timeout cut it (partial-mode prefix included, like
+   * `result.content`); `undefined` when the request was not a stream or no answer had started.
+   */
+  readonly partialContent: string | undefined;
+  constructor(timeoutMs: number, options: KimiErrorOptions = {}, partialContent?: string) {
     super(
       "timeout",
-      `The request did not complete within ${timeoutMs} ms. Raise \`timeoutMs\` (or KIMI_TIMEOUT_MS) for long answers, or stream them.`,
+      `The request did not complete within ${timeoutMs} ms. Raise \`timeoutMs\` (or KIMI_TIMEOUT_MS) for long answers, or stream them.${partialContent === undefined ? "" : " The text received before the timeout is on `partialContent`."}`,
       false,
       options,
     );
     this.timeoutMs = timeoutMs;
+    this.partialContent = partialContent;
   }
 }
 
 /** The caller aborted the request through its `AbortSignal`. */
 export class AbortError extends KimiError {
-  constructor(message = "The request was aborted by the caller.", options: KimiErrorOptions = {}) {
+  /**
+   * Text a stream had delivered before the caller aborted it (partial-mode prefix included);
+   * `undefined` when the request was not a stream or no answer had started.
+   */
+  readonly partialContent: string | undefined;
+  constructor(
+    message = "The request was aborted by the caller.",
+    options: KimiErrorOptions = {},
+    partialContent?: string,
+  ) {
     super("aborted", message, false, options);
+    this.partialContent = partialContent;
   }
 }
 
@@ -289,6 +307,42 @@ export class StreamTruncatedError extends KimiError {
 export class MalformedResponseError extends KimiError {
   constructor(message: string, options: KimiErrorOptions = {}) {
     super("malformed_response", message, false, options);
+  }
+}
+
+/**
+ * The response (or one event of a stream) is larger than the client accepts: `maxResponseBytes`
+ * for a whole body or a stream's accumulated text, `maxStreamEventBytes` for one SSE event. The
+ * request was torn down when the limit was crossed, so memory stays bounded. Not retried: the
+ * same request would get the same answer.
+ */
+export class ResponseTooLargeError extends KimiError {
+  /** The limit that was exceeded, in bytes. */
+  readonly limitBytes: number;
+  /** The setting that holds the limit: `maxResponseBytes` or `maxStreamEventBytes`. */
+  readonly setting: "maxResponseBytes" | "maxStreamEventBytes";
+  constructor(
+    message: string,
+    details: { limitBytes: number; setting: "maxResponseBytes" | "maxStreamEventBytes" },
+    options: KimiErrorOptions = {},
+  ) {
+    super("response_too_large", message, false, options);
+    this.limitBytes = details.limitBytes;
+    this.setting = details.setting;
+  }
+}
+
+/**
+ * The server answered with a redirect (3xx), or a custom `fetch` followed one. API calls never
+ * follow redirects: re-sending a request (an upload, with its document) to another host is not
+ * something the library does behind the caller's back. Set KIMI_BASE_URL to the final URL.
+ */
+export class RedirectError extends KimiError {
+  /** The `Location` the server redirected to (redacted), when it sent one. */
+  readonly location: string | undefined;
+  constructor(message: string, location: string | undefined, options: KimiErrorOptions = {}) {
+    super("unexpected_redirect", message, false, options);
+    this.location = location;
   }
 }
 

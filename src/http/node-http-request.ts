@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
+import { BodyLimitExceeded } from "./body-limit.ts";
 import type { HeaderReader, RawResponse } from "./raw-response.ts";
 
 type HttpModule = typeof import("node:http");
@@ -53,12 +54,25 @@ function headerReader(message: IncomingMessage): HeaderReader {
   };
 }
 
-function readText(message: IncomingMessage): Promise<string> {
+function readText(message: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
+    let total = 0;
     const incomplete = () =>
       reject(new Error("The connection closed before the response body was complete."));
-    message.on("data", (chunk: Buffer) => parts.push(chunk));
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        // Stop holding bytes at once and drop the socket: the rest is never read.
+        message.off("data", onData);
+        parts.length = 0;
+        reject(new BodyLimitExceeded(total));
+        message.destroy();
+        return;
+      }
+      parts.push(chunk);
+    };
+    message.on("data", onData);
     message.on("end", () => {
       if (message.complete) resolve(Buffer.concat(parts).toString("utf8"));
       else incomplete();
@@ -87,7 +101,7 @@ export function startNodeHttpRequest(
       resolve({
         status: message.statusCode ?? 0,
         headers: headerReader(message),
-        text: () => readText(message),
+        text: (maxBytes) => readText(message, maxBytes),
         body: message,
       });
     });

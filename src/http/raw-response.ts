@@ -1,3 +1,5 @@
+import { readLimitedStream } from "./body-limit.ts";
+
 /**
  * The response shape the transport hands to the rest of the library, whichever way it was fetched
  * (Node's `http`/`https` modules by default, or a user-supplied `fetch`).
@@ -12,8 +14,11 @@ export interface HeaderReader {
 export interface RawResponse {
   status: number;
   headers: HeaderReader;
-  /** The whole body as UTF-8 text. */
-  text(): Promise<string>;
+  /**
+   * The whole body as UTF-8 text; rejects with `BodyLimitExceeded` (and drops the connection) as
+   * soon as more than `maxBytes` bytes arrived.
+   */
+  text(maxBytes: number): Promise<string>;
   /** The body as it arrives, for streams. */
   body: AsyncIterable<Uint8Array>;
 }
@@ -36,7 +41,7 @@ export function fromFetchResponse(response: Response): RawResponse {
   return {
     status: response.status,
     headers: response.headers,
-    text: () => response.text(),
+    text: (maxBytes) => readLimitedStream(response.body, maxBytes),
     body: response.body ?? emptyBody(),
   };
 }

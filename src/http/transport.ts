@@ -1,8 +1,11 @@
 /**
  * The HTTP transport every part of the library sends through: base URL, bearer auth, per-request
  * timeout, caller cancellation, typed errors, retries with backoff, and redacted debug events.
+ * It never follows a redirect, never reads a body past its size limit, and takes the API key out
+ * of every error it throws.
  */
 import { abortableSleep } from "./abortable-sleep.ts";
+import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { errorFromResponse } from "./error-mapping.ts";
 import {
   AbortError,
@@ -10,6 +13,8 @@ import {
   KimiError,
   MalformedResponseError,
   NetworkError,
+  RedirectError,
+  ResponseTooLargeError,
   TimeoutError,
 } from "./errors.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
@@ -19,11 +24,17 @@ import {
   type RawResponse,
   responseRequestId,
 } from "./raw-response.ts";
-import { redactHeaders, redactText } from "./redact.ts";
+import { redactError, redactHeaders, redactText } from "./redact.ts";
+import { checkRequestOptions } from "./request-check.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 
 /** The longest delay `setTimeout` honours (a larger one fires after 1 ms). */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/** Default of {@link TransportOptions.maxResponseBytes}: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Default of {@link TransportOptions.maxStreamEventBytes}: 8 MiB. */
+export const DEFAULT_MAX_STREAM_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** Information passed to `onRetry` before each retry. */
 export interface RetryEvent {
@@ -73,6 +84,13 @@ export interface TransportOptions {
    * Node's global `fetch`).
    */
   fetch?: typeof fetch | undefined;
+  /**
+   * Largest response body read, in bytes (default 64 MiB), error bodies included; also the most
+   * text (in characters) a stream may accumulate. Beyond it: {@link ResponseTooLargeError}, connection dropped.
+   */
+  maxResponseBytes?: number | undefined;
+  /** Largest single server-sent event (or unfinished line) of a stream, in bytes (default 8 MiB). */
+  maxStreamEventBytes?: number | undefined;
 }
 
 /** One request. */
@@ -120,8 +138,31 @@ export class HttpTransport {
   readonly #fetch: typeof fetch | undefined;
 
   constructor(options: TransportOptions) {
-    this.options = { ...options, retry: options.retry ?? DEFAULT_RETRY_POLICY };
+    this.options = {
+      ...options,
+      retry: options.retry ?? DEFAULT_RETRY_POLICY,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      maxStreamEventBytes: options.maxStreamEventBytes ?? DEFAULT_MAX_STREAM_EVENT_BYTES,
+    };
     this.#fetch = options.fetch;
+  }
+
+  /** The body size limit in bytes (see {@link TransportOptions.maxResponseBytes}). */
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  /** The stream event size limit in bytes (see {@link TransportOptions.maxStreamEventBytes}). */
+  get maxStreamEventBytes(): number {
+    return this.options.maxStreamEventBytes ?? DEFAULT_MAX_STREAM_EVENT_BYTES;
+  }
+
+  /**
+   * `error` with the API key removed from every string it carries (message, stack, fields, cause
+   * chain), whatever produced it: a server may echo the `Authorization` header back.
+   */
+  redact<E>(error: E): E {
+    return redactError(error, [this.options.apiKey]);
   }
 
   /** Sends a request and parses a JSON body. */
@@ -135,9 +176,12 @@ export class HttpTransport {
     try {
       return { data: JSON.parse(text) as T, status, headers };
     } catch (cause) {
-      throw new MalformedResponseError(
-        `${request.method} ${request.path} returned a body that is not JSON (${text.length} bytes: ${redactText(text.slice(0, 120), [this.options.apiKey])}). Check KIMI_BASE_URL points at the Moonshot API; retry if the connection was cut.`,
-        { cause, status, requestId: responseRequestId(headers) },
+      // The parser's own message quotes the body: it is redacted along with the error.
+      throw this.redact(
+        new MalformedResponseError(
+          `${request.method} ${request.path} returned a body that is not JSON (${text.length} bytes: ${redactText(text.slice(0, 120), [this.options.apiKey])}). Check KIMI_BASE_URL points at the Moonshot API; retry if the connection was cut.`,
+          { cause, status, requestId: responseRequestId(headers) },
+        ),
       );
     }
   }
@@ -154,7 +198,9 @@ export class HttpTransport {
     return this.#withRetries(request, async () => {
       const open = await this.#send(request);
       try {
-        const text = await open.response.text();
+        const declared = declaredLengthOver(open.response.headers, this.maxResponseBytes);
+        if (declared !== undefined) throw new BodyLimitExceeded(declared);
+        const text = await open.response.text(this.maxResponseBytes);
         return {
           data: text,
           text,
@@ -162,6 +208,10 @@ export class HttpTransport {
           headers: open.response.headers,
         };
       } catch (error) {
+        if (error instanceof BodyLimitExceeded) {
+          open.cancel();
+          throw this.#tooLarge(request, error, open.response);
+        }
         const typed = open.translateBodyError(error);
         // The service already answered (and may have billed) this request: sending it again on
         // a broken body could run it twice, so only failures before the response are retried.
@@ -188,16 +238,32 @@ export class HttpTransport {
     return this.#withRetries(request, () => this.#send(request));
   }
 
+  #tooLarge(
+    request: TransportRequest,
+    exceeded: BodyLimitExceeded,
+    response: RawResponse,
+  ): ResponseTooLargeError {
+    const limit = this.maxResponseBytes;
+    return new ResponseTooLargeError(
+      `The response to ${request.method} ${request.path} is larger than the ${limit}-byte limit (${exceeded.bytes} bytes received or declared), so it was not read and the connection was dropped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if the answer is genuinely this large; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
+      { limitBytes: limit, setting: "maxResponseBytes" },
+      { status: response.status, requestId: responseRequestId(response.headers) },
+    );
+  }
+
   async #withRetries<T>(request: TransportRequest, attempt: () => Promise<T>): Promise<T> {
+    // Wrong per-call options are the caller's mistake: refused before any attempt, never retried.
+    checkRequestOptions(request);
     const maxRetries = request.maxRetries ?? this.options.retry.maxRetries;
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
         return await attempt();
       } catch (error) {
-        const typed =
+        const typed = this.redact(
           error instanceof KimiError
             ? error
-            : new NetworkError(`Request failed: ${String(error)}`, { cause: error });
+            : new NetworkError(`Request failed: ${String(error)}`, { cause: error }),
+        );
         if (!typed.retryable || attemptNumber >= maxRetries || request.signal?.aborted) {
           throw typed;
         }
@@ -295,13 +361,28 @@ export class HttpTransport {
         interrupt = exchange.destroy;
         response = await exchange.response;
       } else {
-        // Multipart uploads and user-supplied fetch functions go through fetch.
+        // Multipart uploads and user-supplied fetch functions go through fetch. `redirect:
+        // "manual"`: fetch would otherwise follow a 307/308 by re-sending the body (an uploaded
+        // document) to wherever the server points, and a 301/302 by fetching some other page.
         const controller = new AbortController();
         interrupt = () => controller.abort();
         const send = this.#fetch ?? fetch;
-        response = fromFetchResponse(
-          await send(url, { method: request.method, headers, body, signal: controller.signal }),
-        );
+        const fetched = await send(url, {
+          method: request.method,
+          headers,
+          body,
+          signal: controller.signal,
+          redirect: "manual",
+        });
+        if (fetched.redirected) {
+          // A custom fetch ignored `redirect: "manual"`: its answer came from another URL.
+          interrupt();
+          throw new RedirectError(
+            `${request.method} ${request.path} was redirected to ${redactText(fetched.url, [apiKey])} by the custom \`fetch\`, which followed it although API calls must not follow redirects; the answer from there was not used. Set KIMI_BASE_URL to the final URL, and make the custom fetch honour \`redirect: "manual"\`.`,
+            redactText(fetched.url, [apiKey]),
+          );
+        }
+        response = fromFetchResponse(fetched);
       }
     } catch (error) {
       done();
@@ -314,12 +395,31 @@ export class HttpTransport {
       status: response.status,
       durationMs: Math.round(performance.now() - started),
     });
+    if (response.status >= 300 && response.status <= 399) {
+      // Never followed (node:http does not, fetch is told not to): re-sending a request to
+      // another host is not the library's call, and a redirect's target is not the API.
+      interrupt();
+      done();
+      const location = response.headers.get("location");
+      const shown = location === null ? undefined : redactText(location, [apiKey]);
+      throw new RedirectError(
+        `${baseURL} answered ${request.method} ${request.path} with a redirect (HTTP ${response.status}${shown === undefined ? "" : ` to ${shown}`}). API calls do not follow redirects, so nothing was sent there. Set KIMI_BASE_URL to the final URL of the API${shown === undefined ? "" : " (where the redirect points, without the endpoint path)"}.`,
+        shown,
+        { status: response.status, requestId: responseRequestId(response.headers) },
+      );
+    }
     if (response.status < 200 || response.status > 299) {
       let text = "";
       try {
-        text = await response.text();
+        const declared = declaredLengthOver(response.headers, this.maxResponseBytes);
+        if (declared !== undefined) throw new BodyLimitExceeded(declared);
+        text = await response.text(this.maxResponseBytes);
       } catch (error) {
         done();
+        if (error instanceof BodyLimitExceeded) {
+          interrupt();
+          throw this.#tooLarge(request, error, response);
+        }
         throw translate(error);
       }
       done();

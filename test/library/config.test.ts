@@ -29,6 +29,8 @@ describe("configuration", () => {
       maxTokens: 32768,
       timeoutMs: 600000,
       maxRetries: 2,
+      maxResponseBytes: 67108864,
+      maxStreamEventBytes: 8388608,
     });
   });
 
