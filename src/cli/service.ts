@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createKimi, type Kimi } from "../client.ts";
+import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
 import { resolveConfig } from "../config/config.ts";
 import type { RunningEmulator } from "../emulator/index.ts";
 import { resolveStateDir } from "../files/state-dir.ts";
@@ -37,6 +37,18 @@ export interface ServiceSession {
   close(): Promise<void>;
 }
 
+/** Where a command's client should point: the client options, and the emulator behind them. */
+export interface ServiceTarget {
+  /** Options for `createKimi()`: the environment, plus the emulator's URL and key when keyless. */
+  readonly options: KimiOptions;
+  /** Set when answers come from the in-process emulator. */
+  readonly emulator: RunningEmulator | undefined;
+  /** Strings to redact from anything printed. */
+  readonly secrets: readonly string[];
+  /** Closes the emulator, if one was started. */
+  close(): Promise<void>;
+}
+
 /**
  * Opens the service for a command. Throws `ConfigurationError` (exit 2) for an invalid `KIMI_*`
  * variable before anything is started or sent.
@@ -45,6 +57,23 @@ export async function openService(
   context: CliContext,
   options: ServiceOptions,
 ): Promise<ServiceSession> {
+  const target = await openServiceTarget(context, options);
+  return {
+    kimi: createKimi(target.options),
+    emulator: target.emulator,
+    secrets: target.secrets,
+    close: () => target.close(),
+  };
+}
+
+/**
+ * Like {@link openService}, but returns the client options instead of one client, for commands
+ * that create several clients (`mcp`: one per session).
+ */
+export async function openServiceTarget(
+  context: CliContext,
+  options: ServiceOptions,
+): Promise<ServiceTarget> {
   const { env, terminal } = context;
   const verbose = options.verbose || context.verbose;
   const config = resolveConfig({}, env);
@@ -59,8 +88,8 @@ export async function openService(
   const debug = verbose ? verboseLogger(terminal, secrets) : undefined;
 
   if (config.apiKey !== undefined) {
-    const kimi = createKimi({ env, onRetry, ...(debug ? { debug } : {}) });
-    return { kimi, emulator: undefined, secrets, close: async () => undefined };
+    const clientOptions: KimiOptions = { env, onRetry, ...(debug ? { debug } : {}) };
+    return { options: clientOptions, emulator: undefined, secrets, close: async () => undefined };
   }
 
   const { startEmulator } = await import("../emulator/index.ts");
@@ -75,12 +104,12 @@ export async function openService(
       : { chunkDelayMs: options.emulatorChunkDelayMs }),
   });
   terminal.err(`${NO_KEY_NOTICE}\n`);
-  const kimi = createKimi({
+  const clientOptions: KimiOptions = {
     env,
     apiKey: EMULATOR_KEY,
     baseURL: emulator.baseURL,
     onRetry,
     ...(debug ? { debug } : {}),
-  });
-  return { kimi, emulator, secrets, close: () => emulator.close() };
+  };
+  return { options: clientOptions, emulator, secrets, close: () => emulator.close() };
 }
