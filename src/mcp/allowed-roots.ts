@@ -49,8 +49,10 @@ function errorCode(error: unknown): string | undefined {
     : undefined;
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+    : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 /**
@@ -188,7 +190,7 @@ export class AllowedRoots {
     if (info.size > this.#maxFileBytes) {
       throw new FileValidationError(
         path,
-        `Cannot use ${path}: it is ${megabytes(info.size)} (${info.size} bytes), over this server's limit of ${megabytes(this.#maxFileBytes)}. Split it, or raise --max-file-mb.`,
+        `Cannot use ${path}: it is ${formatSize(info.size)} (${info.size} bytes), over this server's limit of ${formatSize(this.#maxFileBytes)} (${this.#maxFileBytes} bytes). Split it, or raise --max-file-mb.`,
       );
     }
     if (info.size === 0) {

@@ -52,8 +52,9 @@ function countCharacters(messages: readonly StoredMessage[]): number {
   return total;
 }
 
-function minutes(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${Math.round(ms / 1000)} seconds`;
+function duration(ms: number): string {
+  const [amount, unit] = ms % 60_000 === 0 ? [ms / 60_000, "minute"] : [Math.round(ms / 1000), "second"];
+  return `${amount} ${unit}${amount === 1 ? "" : "s"}`;
 }
 
 /** Conversations of one MCP session. */
@@ -83,7 +84,7 @@ export class ConversationStore {
     const entry = this.#entries.get(id);
     if (!entry) {
       throw new InvalidRequestError(
-        `Unknown or expired conversation_id "${id}": conversations are kept in this server's memory for ${minutes(this.limits.ttlMs)} after their last turn (at most ${this.limits.maxConversations} at a time) and are lost when it restarts. Omit conversation_id to start a new conversation.`,
+        `Unknown or expired conversation_id "${id}": conversations are kept in this server's memory for ${duration(this.limits.ttlMs)} after their last turn (at most ${this.limits.maxConversations} at a time) and are lost when it restarts. Omit conversation_id to start a new conversation.`,
       );
     }
     return entry;
