@@ -198,5 +198,4 @@ export class AllowedRoots {
     }
     return { path, realPath: real, filename: basename(absolute), bytes: info.size, kind };
   }
-
 }

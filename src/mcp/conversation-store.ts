@@ -53,7 +53,8 @@ function countCharacters(messages: readonly StoredMessage[]): number {
 }
 
 function duration(ms: number): string {
-  const [amount, unit] = ms % 60_000 === 0 ? [ms / 60_000, "minute"] : [Math.round(ms / 1000), "second"];
+  const [amount, unit] =
+    ms % 60_000 === 0 ? [ms / 60_000, "minute"] : [Math.round(ms / 1000), "second"];
   return `${amount} ${unit}${amount === 1 ? "" : "s"}`;
 }
 

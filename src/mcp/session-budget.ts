@@ -46,7 +46,8 @@ export class SessionBudget {
     return {
       max_cost_usd: max ?? null,
       spent_usd: spent,
-      remaining_usd: max === undefined ? null : Math.max(0, Math.round((max - spent) * 1e12) / 1e12),
+      remaining_usd:
+        max === undefined ? null : Math.max(0, Math.round((max - spent) * 1e12) / 1e12),
     };
   }
 }

@@ -82,7 +82,7 @@ function checkOptions(options: McpServerOptions): void {
     if (!isLoopbackHost(host) && (http.token === undefined || http.token === "")) {
       throw new ConfigurationError(
         "token",
-        `Refusing to serve on ${host} without a bearer token: anyone who can reach it could spend your Kimi credit. Set a token (--token or KIMI_MCP_TOKEN), or bind to 127.0.0.1.`,
+        `Refusing to serve on ${host} without an access token: anyone who can reach it could spend your Kimi credit. Set a token (--token or KIMI_MCP_TOKEN), or bind to 127.0.0.1.`,
       );
     }
   }

@@ -80,13 +80,19 @@ describe("kimi-provider mcp safety (stdio)", () => {
     const mcp = await connectStdio(["--allow-dir", dir, "--max-cost-usd", "0.0001"], env());
     try {
       emu.clearRequests();
-      const first = await callTool(mcp.client, "kimi_chat", { prompt: "Hello", model: "kimi-k2.6" });
+      const first = await callTool(mcp.client, "kimi_chat", {
+        prompt: "Hello",
+        model: "kimi-k2.6",
+      });
       assert.equal(first.isError, undefined);
       const spent = (first.structuredContent as { session_cost_usd: number }).session_cost_usd;
       assert.ok(spent >= 0.0001, `one answer costs ${spent}`);
       const sent = emu.requests.length;
 
-      const second = await callTool(mcp.client, "kimi_chat", { prompt: "Again", model: "kimi-k2.6" });
+      const second = await callTool(mcp.client, "kimi_chat", {
+        prompt: "Again",
+        model: "kimi-k2.6",
+      });
       assert.equal(second.isError, true);
       assert.equal(
         resultText(second),
@@ -170,7 +176,7 @@ describe("kimi-provider mcp safety (stdio)", () => {
         resultText(result),
         `kimi_analyze_files failed: FileValidationError (invalid_file): Cannot use ${join(dir, "big.txt")}: it is 2.0 KB (2048 bytes), over this server's limit of 1.0 KB (1048 bytes). Split it, or raise --max-file-mb.`,
       );
-      assert.deepEqual(emu.requests, []);
+      assert.equal(emu.requests.length, 0);
     } finally {
       await mcp.close();
     }

@@ -6,20 +6,13 @@
 import assert from "node:assert/strict";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { estimatePromptTokens } from "../../src/tokens/local-estimator.ts";
 import { TempDirs } from "../cli/run-cli.ts";
 import { tinyPdf } from "../emulator/helpers.ts";
-import {
-  callTool,
-  chatRequests,
-  connectStdio,
-  type McpConnection,
-  resultText,
-  waitFor,
-} from "./helpers.ts";
+import { callTool, chatRequests, connectStdio, type McpConnection, resultText } from "./helpers.ts";
 
 const KEY = "sk-mcp-test-key-0123456789abcdef";
 
@@ -274,7 +267,10 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
     assert.equal(body.messages.length, 4);
     assert.equal(body.messages[0]?.role, "system");
     assert.match(body.messages[0]?.content ?? "", /The launch is on Tuesday/);
-    assert.deepEqual(body.messages.slice(1).map((m) => m.role), ["user", "assistant", "user"]);
+    assert.deepEqual(
+      body.messages.slice(1).map((m) => m.role),
+      ["user", "assistant", "user"],
+    );
     assert.deepEqual(await accountFiles(), []);
   });
 
@@ -297,7 +293,7 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
     }
     const viaChat = await call("kimi_chat", { prompt: "Hi", files: [join(outside, "secret.txt")] });
     assert.equal(viaChat.isError, true);
-    assert.deepEqual(emu.requests, []);
+    assert.equal(emu.requests.length, 0);
   });
 
   it("kimi_models lists the live lineup, retired models only when asked (marked)", async () => {
@@ -336,7 +332,8 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
       emu.requests.map((r) => `${r.method} ${r.path}`),
       ["GET /v1/models"],
     );
-    const all = (await call("kimi_models", { include_retired: true })).structuredContent as typeof out;
+    const all = (await call("kimi_models", { include_retired: true }))
+      .structuredContent as typeof out;
     const retired = all.models.find((m) => m.id === "kimi-k2-0905-preview");
     assert.deepEqual(
       retired && [retired.status, retired.available, retired.retired_on, retired.successor],
@@ -369,7 +366,7 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
       out.other_models.map((m) => m.id),
       ["kimi-k2.6", "kimi-k2.7-code", "kimi-k2.7-code-highspeed"],
     );
-    assert.deepEqual(emu.requests, []);
+    assert.equal(emu.requests.length, 0);
 
     const md = (await call("kimi_estimate_tokens", { path: join(allowed, "notes.md") }))
       .structuredContent as typeof out;
@@ -378,7 +375,7 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
       md.tokens,
       estimatePromptTokens([{ role: "system", content: "# Notes\nThe launch is on Tuesday." }]),
     );
-    assert.deepEqual(emu.requests, []);
+    assert.equal(emu.requests.length, 0);
 
     const pdf = (await call("kimi_estimate_tokens", { path: join(allowed, "report.pdf") }))
       .structuredContent as typeof out;
@@ -413,7 +410,11 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
     assert.equal(out.by_model["kimi-k2.6"]?.requests, 6);
     assert.equal(out.cache_hit_rate, out.cached_tokens / out.prompt_tokens);
     assert.ok(out.cached_tokens > 0, "the continued conversation hit the prompt cache");
-    assert.deepEqual(out.budget, { max_cost_usd: null, spent_usd: out.cost_usd, remaining_usd: null });
+    assert.deepEqual(out.budget, {
+      max_cost_usd: null,
+      spent_usd: out.cost_usd,
+      remaining_usd: null,
+    });
     assert.ok(out.cost_usd > 0);
   });
 });
@@ -460,6 +461,6 @@ describe("kimi-provider mcp: MCP roots declared by the host", () => {
     assert.equal(b2.isError, undefined, resultText(b2));
     const a2 = await callTool(mcp.client, "kimi_estimate_tokens", { path: join(rootA, "a.txt") });
     assert.equal(a2.isError, true);
-    assert.deepEqual(emu.requests, []);
+    assert.equal(emu.requests.length, 0);
   });
 });

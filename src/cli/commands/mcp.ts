@@ -77,7 +77,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
   if (values.http && !isLoopbackHost(host) && (token === undefined || token === "")) {
     throw new UsageError(
       "--token",
-      `Refusing to serve on ${host} without a bearer token: anyone who can reach it could spend your Kimi credit. Set --token or KIMI_MCP_TOKEN, or bind to 127.0.0.1.`,
+      `Refusing to serve on ${host} without an access token: anyone who can reach it could spend your Kimi credit. Set --token or KIMI_MCP_TOKEN, or bind to 127.0.0.1.`,
       "mcp",
     );
   }

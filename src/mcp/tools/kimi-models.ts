@@ -8,8 +8,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ModelInfo } from "../../models/model-info.ts";
 import type { McpSession } from "../mcp-session.ts";
-import { describeToolError, toolSuccess } from "../tool-result.ts";
 import { runTool } from "../run-tool.ts";
+import { describeToolError, toolSuccess } from "../tool-result.ts";
 
 /** The tool's name. */
 export const KIMI_MODELS_TOOL = "kimi_models";

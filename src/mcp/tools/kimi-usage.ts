@@ -65,7 +65,8 @@ export function registerKimiUsage(server: McpServer, session: McpSession): void 
       runTool(session, KIMI_USAGE_TOOL, async () => {
         const snapshot = session.kimi.usage.snapshot();
         const byModel: Record<string, z.infer<typeof totalsShape>> = {};
-        for (const [id, totals] of Object.entries(snapshot.byModel)) byModel[id] = totalsOut(totals);
+        for (const [id, totals] of Object.entries(snapshot.byModel))
+          byModel[id] = totalsOut(totals);
         const budget = session.budget.state();
         const text = [
           `${snapshot.requests} request(s): ${snapshot.promptTokens} prompt tokens (${(snapshot.cacheHitRate * 100).toFixed(1)}% from the cache) + ${snapshot.completionTokens} completion tokens, ${formatUsd(snapshot.costUsd)}${snapshot.unpricedRequests > 0 ? ` (+${snapshot.unpricedRequests} unpriced)` : ""}.`,
