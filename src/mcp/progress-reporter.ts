@@ -33,9 +33,12 @@ export class ProgressReporter {
     return this.#token !== undefined;
   }
 
-  /** Reports a phase of the work, e.g. "uploading 2 files". */
-  phase(message: string): void {
-    this.#send(message);
+  /**
+   * Reports a phase of the work, e.g. "uploading 2 files". Await it before returning a result,
+   * or the result may overtake the notification (the host drops progress that comes after).
+   */
+  phase(message: string): Promise<void> {
+    return this.#send(message);
   }
 
   /** Counts streamed text; reports it when `minIntervalMs` passed since the last report. */
@@ -44,19 +47,21 @@ export class ProgressReporter {
     const now = this.#now();
     if (now - this.#lastTextAt < this.#minIntervalMs) return;
     this.#lastTextAt = now;
-    this.#send(`answering: ${this.#characters} characters received`);
+    void this.#send(`answering: ${this.#characters} characters received`);
   }
 
-  #send(message: string): void {
+  #send(message: string): Promise<void> {
     const progressToken = this.#token;
-    if (progressToken === undefined || this.#extra.signal.aborted) return;
+    if (progressToken === undefined || this.#extra.signal.aborted) return Promise.resolve();
     this.#progress += 1;
-    this.#extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { progressToken, progress: this.#progress, message },
-      })
-      // A host that went away cannot be told; the work goes on (or is cancelled separately).
-      .catch(() => undefined);
+    return (
+      this.#extra
+        .sendNotification({
+          method: "notifications/progress",
+          params: { progressToken, progress: this.#progress, message },
+        })
+        // A host that went away cannot be told; the work goes on (or is cancelled separately).
+        .catch(() => undefined)
+    );
   }
 }

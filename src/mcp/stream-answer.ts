@@ -35,12 +35,12 @@ export async function streamAnswer(
 ): Promise<StreamedAnswer> {
   const model = request.model ?? kimi.config.defaultModel;
   if (files.length === 0) {
-    progress.phase(`asking ${model}`);
+    void progress.phase(`asking ${model}`);
     const stream = kimi.stream(request, { signal });
     for await (const event of stream) onEvent(event, progress);
     return { result: await stream.result, sent: request.messages, files: [], deletion: undefined };
   }
-  progress.phase(`uploading ${files.length} file(s) for extraction`);
+  void progress.phase(`uploading ${files.length} file(s) for extraction`);
   const stream = kimi.files.streamWithFiles(
     { ...request, files: files.map((file) => ({ file: file.realPath, filename: file.filename })) },
     { signal },
@@ -49,12 +49,14 @@ export async function streamAnswer(
   for await (const event of stream) {
     if (!answering) {
       answering = true;
-      progress.phase(`files extracted; ${model} is answering`);
+      void progress.phase(`files extracted; ${model} is answering`);
     }
     onEvent(event, progress);
   }
   const done = await stream.result;
-  progress.phase(`answered; deleted ${done.deletion.deleted.length} uploaded file(s)`);
+  // Awaited so it leaves before the result; a client may still drop progress that arrives in
+  // the same read as the result (the SDK's client handles notifications a tick later).
+  await progress.phase(`answered; deleted ${done.deletion.deleted.length} uploaded file(s)`);
   return {
     result: done.result,
     sent: withFileMessages(request.messages, done.contents),

@@ -69,7 +69,10 @@ describe("kimi-provider mcp safety (stdio)", () => {
       // The aborted chat never completed on the client side: no answer was recorded.
       const usage = await callTool(mcp.client, "kimi_usage", {});
       assert.equal((usage.structuredContent as { requests: number }).requests, 0);
-      assert.match(mcp.stderr(), /kimi_analyze_files failed \(aborted/);
+      await waitFor(
+        () => /kimi_analyze_files failed \(aborted/.test(mcp.stderr()),
+        "the server to log the aborted call",
+      );
     } finally {
       emu.clearFaults();
       await mcp.close();

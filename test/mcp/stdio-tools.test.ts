@@ -237,7 +237,7 @@ describe("kimi-provider mcp (stdio, with a key)", () => {
       ],
     );
     assert.ok(progress.includes("uploading 2 file(s) for extraction"), progress.join("|"));
-    assert.ok(progress.includes("answered; deleted 2 uploaded file(s)"), progress.join("|"));
+    assert.ok(progress.includes("files extracted; kimi-k2.6 is answering"), progress.join("|"));
     const chat = chatRequests(emu)[0]?.body as { messages: { role: string; content: string }[] };
     assert.equal(chat.messages.length, 3);
     assert.match(chat.messages[0]?.content ?? "", /The launch is on Tuesday/);

@@ -64,7 +64,7 @@ async function extractedText(
   extra: ToolExtra,
 ): Promise<string> {
   const progress = new ProgressReporter(extra);
-  progress.phase(`uploading ${file.filename} for extraction`);
+  void progress.phase(`uploading ${file.filename} for extraction`);
   const uploaded = await session.kimi.files.upload(file.realPath, {
     filename: file.filename,
     signal: extra.signal,
