@@ -29,6 +29,7 @@ Commands:
   balance               the account balance
   usage                 tokens and cost of every chat run from this machine
   emulator              run the local Moonshot-compatible emulator
+  mcp                   serve Kimi as MCP tools to agent hosts (stdio, or --http)
 
 Every command has --help; --json makes output for scripts; --verbose shows requests
 (the API key redacted).
@@ -162,5 +163,30 @@ Options:
       --chunk-delay MS  delay between streamed chunks (default 0)
       --log             one line per request on stderr
   -h, --help            this help
+`,
+  mcp: `Usage: kimi-provider mcp [--allow-dir DIR]... [--max-cost-usd USD] [--http --port N [--host H] [--token T]]
+
+Serves Kimi as MCP tools (kimi_chat, kimi_analyze_files, kimi_models, kimi_usage,
+kimi_estimate_tokens) to an agent host such as Claude Code, Cursor or Codex CLI. By default on
+stdio: the host starts this command, stdout carries only the protocol, logs go to stderr.
+Without KIMI_API_KEY every answer comes from the local emulator, and every result says so.
+
+Options:
+      --allow-dir DIR        a directory the file tools may read (repeatable); the roots the
+                             host declares are allowed too; nothing else, symlinks included
+      --max-cost-usd USD     per-session spending limit: once reached, kimi_chat and
+                             kimi_analyze_files answer with an error and send nothing
+      --max-file-mb N        largest file the file tools accept (default and maximum 100)
+      --conversation-ttl D   how long a kimi_chat conversation is kept after its last turn
+                             (default 30m; e.g. 10m, 2h)
+      --http                 serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio
+      --port N               HTTP port (default 8788; 0 picks a free one)
+      --host H               HTTP interface (default 127.0.0.1); any other than loopback
+                             requires a token
+      --token T              bearer token every HTTP request must carry (or KIMI_MCP_TOKEN)
+  -h, --help                 this help
+
+Environment: KIMI_API_KEY, KIMI_BASE_URL, KIMI_DEFAULT_MODEL, ... as for every command, and
+KIMI_MCP_TOKEN (the HTTP bearer token).
 `,
 };

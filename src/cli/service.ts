@@ -6,7 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { KimiWarning } from "../chat/warnings.ts";
-import { createKimi, type Kimi } from "../client.ts";
+import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
 import { resolveConfig } from "../config/config.ts";
 import type { RunningEmulator } from "../emulator/index.ts";
 import { resolveStateDir } from "../files/state-dir.ts";
@@ -39,6 +39,18 @@ export interface ServiceSession {
   close(): Promise<void>;
 }
 
+/** Where a command's client should point: the client options, and the emulator behind them. */
+export interface ServiceTarget {
+  /** Options for `createKimi()`: the environment, plus the emulator's URL and key when keyless. */
+  readonly options: KimiOptions;
+  /** Set when answers come from the in-process emulator. */
+  readonly emulator: RunningEmulator | undefined;
+  /** Strings to redact from anything printed. */
+  readonly secrets: readonly string[];
+  /** Closes the emulator, if one was started. */
+  close(): Promise<void>;
+}
+
 /**
  * Opens the service for a command. Throws `ConfigurationError` (exit 2) for an invalid `KIMI_*`
  * variable before anything is started or sent.
@@ -47,6 +59,23 @@ export async function openService(
   context: CliContext,
   options: ServiceOptions,
 ): Promise<ServiceSession> {
+  const target = await openServiceTarget(context, options);
+  return {
+    kimi: createKimi(target.options),
+    emulator: target.emulator,
+    secrets: target.secrets,
+    close: () => target.close(),
+  };
+}
+
+/**
+ * Like {@link openService}, but returns the client options instead of one client, for commands
+ * that create several clients (`mcp`: one per session).
+ */
+export async function openServiceTarget(
+  context: CliContext,
+  options: ServiceOptions,
+): Promise<ServiceTarget> {
   const { env, terminal } = context;
   const verbose = options.verbose || context.verbose;
   const config = resolveConfig({}, env);
@@ -68,8 +97,8 @@ export async function openService(
   };
 
   if (config.apiKey !== undefined) {
-    const kimi = createKimi({ env, onRetry, onWarning, ...(debug ? { debug } : {}) });
-    return { kimi, emulator: undefined, secrets, close: async () => undefined };
+    const clientOptions: KimiOptions = { env, onRetry, onWarning, ...(debug ? { debug } : {}) };
+    return { options: clientOptions, emulator: undefined, secrets, close: async () => undefined };
   }
 
   const { startEmulator } = await import("../emulator/index.ts");
@@ -84,13 +113,13 @@ export async function openService(
       : { chunkDelayMs: options.emulatorChunkDelayMs }),
   });
   terminal.err(`${NO_KEY_NOTICE}\n`);
-  const kimi = createKimi({
+  const clientOptions: KimiOptions = {
     env,
     apiKey: EMULATOR_KEY,
     baseURL: emulator.baseURL,
     onRetry,
     onWarning,
     ...(debug ? { debug } : {}),
-  });
-  return { kimi, emulator, secrets, close: () => emulator.close() };
+  };
+  return { options: clientOptions, emulator, secrets, close: () => emulator.close() };
 }
