@@ -23,7 +23,8 @@ describe("configuration", () => {
     assert.deepEqual(resolveConfig({}, {}), {
       apiKey: undefined,
       baseURL: "https://api.moonshot.ai/v1",
-      defaultModel: "kimi-k2-0905-preview",
+      // The seed's default, kimi-k2-0905-preview, was retired on 2026-05-25.
+      defaultModel: "kimi-k2.6",
       temperature: 0.5,
       maxTokens: 32768,
       timeoutMs: 600000,
