@@ -45,8 +45,9 @@ export class RateLimiter {
   admit(tokens: number, now = Date.now()): () => void {
     const { rpm, tpm, concurrency } = this.#limits;
     if (concurrency !== undefined && this.#inFlight >= concurrency) {
+      // Recorded wording ("max organization concurrency", unlike "organization max RPM").
       throw rateLimited(
-        `Your account ${ACCOUNT_LABEL} request reached organization max concurrency: ${concurrency}, please try again after 1 seconds`,
+        `Your account ${ACCOUNT_LABEL} request reached max organization concurrency: ${concurrency}, please try again after 1 seconds`,
       );
     }
     const horizon = now - WINDOW_MS;

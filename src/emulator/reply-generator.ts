@@ -20,6 +20,19 @@ function toolCallId(request: ChatRequest, name: string, index: number, earlier: 
   return wireEra(request.model) === "2026" ? `${name}_${index}` : `${name}:${earlier + index}`;
 }
 
+/**
+ * JSON with a space after every `:` and `,` (`{"city": "Paris"}`), as 2026 models write tool-call
+ * arguments (recorded, docs/moonshot-wire.md "Tools"). Strings are escaped by `JSON.stringify`.
+ */
+export function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}: ${spacedJson(item)}`).join(", ")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 /** One tool call the reply makes. */
 export interface ReplyToolCall {
   id: string;
@@ -255,7 +268,8 @@ export function generateReply(request: ChatRequest, options: ReplyOptions): Repl
           id: toolCallId(request, tool.function.name, index, base),
           type: "function",
           name: tool.function.name,
-          arguments: JSON.stringify(args ?? {}),
+          arguments:
+            wireEra(request.model) === "2026" ? spacedJson(args ?? {}) : JSON.stringify(args ?? {}),
         };
       });
       const names = chosen.map((tool) => tool.function.name).join(", ");

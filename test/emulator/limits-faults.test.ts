@@ -90,7 +90,7 @@ describe("rate limits, quota, account endpoints", () => {
       assert.equal(second.status, 429);
       assert.equal(
         second.json.error.message,
-        "Your account org-emulator<ak-emulator> request reached organization max concurrency: 1, please try again after 1 seconds",
+        "Your account org-emulator<ak-emulator> request reached max organization concurrency: 1, please try again after 1 seconds",
       );
       assert.equal(second.headers.get("retry-after"), "1");
       await first.body?.cancel();
