@@ -68,7 +68,7 @@ describe("kimi-provider commands", () => {
     // Retired models stay listed with the prices they had.
     assert.match(
       table.stdout,
-      /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+\S+\s+retired$/m,
+      /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+\S+\s+retired\b/m,
     );
     const json = await runCli(["models", "--json"]);
     const models = JSON.parse(json.stdout) as {

@@ -107,7 +107,7 @@ describe("kimi.chat() against the emulator", () => {
       messages: [system, { role: "user", content: "First question" }],
     });
     // A 2026 miss reports no cached keys; that is a miss (0 cached), not unknown.
-    assert.equal(first.usage.cachedTokens, 0);
+    assert.equal(first.usage?.cachedTokens, 0);
     const second = await kimi.chat({
       thinking: false,
       messages: [system, { role: "user", content: "Second question" }],
