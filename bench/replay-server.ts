@@ -5,7 +5,13 @@
  * Runs in its own process, like the emulator.
  */
 import http from "node:http";
-import { BENCH_API_KEY, BENCH_MESSAGES, BENCH_MODEL, streamHeaders } from "./clients/client.ts";
+import {
+  BENCH_API_KEY,
+  BENCH_MESSAGES,
+  BENCH_MODEL,
+  BENCH_THINKING,
+  streamHeaders,
+} from "./clients/client.ts";
 import { childInput, sendToParent } from "./lib/child.ts";
 
 /** Input from the orchestrator. */
@@ -26,6 +32,7 @@ async function record(input: ReplayInput): Promise<Buffer> {
     body: JSON.stringify({
       model: BENCH_MODEL,
       messages: BENCH_MESSAGES,
+      thinking: BENCH_THINKING,
       stream: true,
       stream_options: { include_usage: true },
     }),

@@ -5,6 +5,7 @@ import {
   BENCH_API_KEY,
   BENCH_MESSAGES,
   BENCH_MODEL,
+  BENCH_THINKING,
   type BenchClient,
   expectChunks,
   expectText,
@@ -16,10 +17,16 @@ import {
 export function createAiSdkClient(baseURL: string): BenchClient {
   const name = "AI SDK";
   const model = createMoonshotAI({ apiKey: BENCH_API_KEY, baseURL })(BENCH_MODEL);
+  const providerOptions = { moonshotai: { thinking: BENCH_THINKING } };
   return {
     name,
     async chat() {
-      const result = await generateText({ model, messages: BENCH_MESSAGES, maxRetries: 0 });
+      const result = await generateText({
+        model,
+        messages: BENCH_MESSAGES,
+        maxRetries: 0,
+        providerOptions,
+      });
       return expectText(name, result.text);
     },
     async stream(replyTokens, chunkDelayMs = 0) {
@@ -27,6 +34,7 @@ export function createAiSdkClient(baseURL: string): BenchClient {
         model,
         messages: BENCH_MESSAGES,
         maxRetries: 0,
+        providerOptions,
         headers: streamHeaders(replyTokens, chunkDelayMs),
         // Errors arrive as `error` parts below; the default handler would also print them.
         onError: () => {},

@@ -3,8 +3,14 @@
  * row measures the client and nothing else.
  */
 
-/** A non-thinking model: its streamed answer is content chunks only (catalog `thinking: "none"`). */
-export const BENCH_MODEL = "kimi-k2-turbo-preview";
+/**
+ * Today's default model, kimi-k2.6, with thinking off ({@link BENCH_THINKING}): its streamed
+ * answer is then content chunks only, so every client delivers the same chunks.
+ */
+export const BENCH_MODEL = "kimi-k2.6";
+
+/** The `thinking` field every benchmark request carries: off, so no reasoning is streamed. */
+export const BENCH_THINKING = { type: "disabled" } as const;
 
 /** Any key: the emulator accepts any bearer unless started with `apiKey`. */
 export const BENCH_API_KEY = "sk-bench-not-a-secret";

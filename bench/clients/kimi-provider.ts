@@ -1,6 +1,6 @@
 /**
- * kimi-provider itself, imported from the BUILT package entry (`dist/kimi-provider.js`) to measure what users
- * get. Imported dynamically and checked at run time, so the bench still runs (and reports the
+ * kimi-provider itself, imported from the BUILT package entry (`dist/kimi-provider.js`) to
+ * measure what users get. Imported dynamically and checked at run time, so the bench still runs (and reports the
  * row as failed) while parts of the library are missing.
  */
 import {
@@ -14,14 +14,21 @@ import {
   streamHeaders,
 } from "./client.ts";
 
+/** The request the bench sends: kimi-k2.6 with thinking off. */
+interface BenchRequest {
+  model: string;
+  messages: typeof BENCH_MESSAGES;
+  thinking: boolean;
+}
+
 /** The slice of the public API (see the README) the bench uses. */
 interface KimiLike {
   chat(
-    request: { model: string; messages: typeof BENCH_MESSAGES },
+    request: BenchRequest,
     options?: { headers?: Record<string, string> },
   ): Promise<{ content: string }>;
   stream(
-    request: { model: string; messages: typeof BENCH_MESSAGES },
+    request: BenchRequest,
     options?: { headers?: Record<string, string> },
   ): AsyncIterable<{ type: string; text?: string }> & { result: Promise<unknown> };
 }
@@ -58,12 +65,16 @@ export async function createKimiProviderClient(baseURL: string): Promise<BenchCl
   return {
     name,
     async chat() {
-      const result = await kimi.chat({ model: BENCH_MODEL, messages: BENCH_MESSAGES });
+      const result = await kimi.chat({
+        model: BENCH_MODEL,
+        messages: BENCH_MESSAGES,
+        thinking: false,
+      });
       return expectText(name, result.content);
     },
     async stream(replyTokens, chunkDelayMs = 0) {
       const stream = kimi.stream(
-        { model: BENCH_MODEL, messages: BENCH_MESSAGES },
+        { model: BENCH_MODEL, messages: BENCH_MESSAGES, thinking: false },
         { headers: streamHeaders(replyTokens, chunkDelayMs) },
       );
       const run: StreamRun = { chunks: 0, firstChunkAt: 0 };

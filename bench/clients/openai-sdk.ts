@@ -4,6 +4,7 @@ import {
   BENCH_API_KEY,
   BENCH_MESSAGES,
   BENCH_MODEL,
+  BENCH_THINKING,
   type BenchClient,
   expectChunks,
   expectText,
@@ -18,10 +19,12 @@ export function createOpenAIClient(baseURL: string): BenchClient {
   return {
     name,
     async chat() {
+      // `thinking` is Moonshot's own field: the SDK passes unknown body fields through.
       const completion = await client.chat.completions.create({
         model: BENCH_MODEL,
         messages: BENCH_MESSAGES,
-      });
+        thinking: BENCH_THINKING,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming);
       return expectText(name, completion.choices[0]?.message.content);
     },
     async stream(replyTokens, chunkDelayMs = 0) {
@@ -29,9 +32,10 @@ export function createOpenAIClient(baseURL: string): BenchClient {
         {
           model: BENCH_MODEL,
           messages: BENCH_MESSAGES,
+          thinking: BENCH_THINKING,
           stream: true,
           stream_options: { include_usage: true },
-        },
+        } as OpenAI.ChatCompletionCreateParamsStreaming,
         { headers: streamHeaders(replyTokens, chunkDelayMs) },
       );
       const run: StreamRun = { chunks: 0, firstChunkAt: 0 };

@@ -7,6 +7,7 @@ import {
   BENCH_API_KEY,
   BENCH_MESSAGES,
   BENCH_MODEL,
+  BENCH_THINKING,
   type BenchClient,
   expectChunks,
   expectText,
@@ -28,10 +29,15 @@ export function createRawFetchClient(baseURL: string, name = "raw fetch"): Bench
     "content-type": "application/json",
     authorization: `Bearer ${BENCH_API_KEY}`,
   };
-  const chatBody = JSON.stringify({ model: BENCH_MODEL, messages: BENCH_MESSAGES });
+  const chatBody = JSON.stringify({
+    model: BENCH_MODEL,
+    messages: BENCH_MESSAGES,
+    thinking: BENCH_THINKING,
+  });
   const streamBody = JSON.stringify({
     model: BENCH_MODEL,
     messages: BENCH_MESSAGES,
+    thinking: BENCH_THINKING,
     stream: true,
     stream_options: { include_usage: true },
   });

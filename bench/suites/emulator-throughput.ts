@@ -5,7 +5,13 @@
  * On 2 cores the load generator shares the machine with the emulator, so this is a floor.
  */
 import http from "node:http";
-import { BENCH_API_KEY, BENCH_MESSAGES, BENCH_MODEL, streamHeaders } from "../clients/client.ts";
+import {
+  BENCH_API_KEY,
+  BENCH_MESSAGES,
+  BENCH_MODEL,
+  BENCH_THINKING,
+  streamHeaders,
+} from "../clients/client.ts";
 import { childInput, runSuite } from "../lib/child.ts";
 import { runConcurrent } from "../lib/concurrency.ts";
 import { summarize } from "../lib/stats.ts";
@@ -82,8 +88,9 @@ async function main(): Promise<EmulatorThroughput> {
   const input = childInput<EmulatorThroughputInput>();
   const url = new URL(`${input.baseURL}/chat/completions`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: input.concurrency });
-  const chatBody = JSON.stringify({ model: BENCH_MODEL, messages: BENCH_MESSAGES });
-  const streamBody = JSON.stringify({ model: BENCH_MODEL, messages: BENCH_MESSAGES, stream: true });
+  const base = { model: BENCH_MODEL, messages: BENCH_MESSAGES, thinking: BENCH_THINKING };
+  const chatBody = JSON.stringify(base);
+  const streamBody = JSON.stringify({ ...base, stream: true });
   const send = () => post(agent, url, chatBody, {});
   await runConcurrent(Math.min(1000, input.requests), input.concurrency, send);
   const run = await runConcurrent(input.requests, input.concurrency, send);

@@ -151,14 +151,21 @@ Options:
       --json    print the ledger as JSON
   -h, --help    this help
 `,
-  emulator: `Usage: kimi-provider emulator [--port N] [--host H]
+  emulator: `Usage: kimi-provider emulator [options]
 
 Runs the local Moonshot-compatible emulator until Ctrl-C (or SIGTERM), and prints how to point
-clients at it. No key is needed; any key is accepted.
+clients at it. By default it serves today's models and accepts any key.
 
 Options:
       --port N          TCP port (default 8787; 0 picks a free one)
       --host H          interface (default 127.0.0.1)
+      --lineup L        which models answer: 2026-09 (default: kimi-k3, kimi-k2.7-code,
+                        kimi-k2.7-code-highspeed, kimi-k2.6) or 2025-10 (the 2025 models:
+                        kimi-k2-*-preview, moonshot-v1-*, ...); any other model is a 404
+      --api-key KEY     require Authorization: Bearer KEY (else 401)
+      --rpm N           requests per minute before a 429 (default: no limit)
+      --tpm N           tokens per minute (prompt + max_tokens) before a 429 (default: no limit)
+      --concurrency N   requests at once before a 429 (default: no limit)
       --seed N          seed of the generated answers (default 0)
       --chunk-delay MS  delay between streamed chunks (default 0)
       --log             one line per request on stderr

@@ -1,6 +1,7 @@
 /**
- * `GET /v1/users/me/balance` (reference §4.4) and `POST /v1/tokenizers/estimate-token-count`
- * (§4.3): both use non-OpenAI envelopes (`{code,data,scode,status}` and `{data:{total_tokens}}`).
+ * `GET /v1/users/me/balance` and `POST /v1/tokenizers/estimate-token-count`: both answer in the
+ * `{code,data,scode,status}` envelope (recorded for the estimate, docs/moonshot-wire.md
+ * "Token estimate"; the balance reply is not recorded and follows the docs).
  */
 import type { ModelInfo } from "../models/model-info.ts";
 import { type EstimableMessage, estimatePromptTokens } from "../tokens/local-estimator.ts";
@@ -31,5 +32,10 @@ export function estimateBody(body: unknown, served: ReadonlyMap<string, ModelInf
   if (!Array.isArray(messages) || messages.length === 0) {
     throw invalidRequestDetails("messages must be a non-empty array");
   }
-  return { data: { total_tokens: estimatePromptTokens(messages as EstimableMessage[]) } };
+  return {
+    code: 0,
+    data: { total_tokens: estimatePromptTokens(messages as EstimableMessage[]) },
+    scode: "0x0",
+    status: true,
+  };
 }

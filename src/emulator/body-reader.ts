@@ -1,5 +1,5 @@
 /**
- * Reads request bodies with a size cap (reference §2.1: chat bodies ≤ 100 MB; uploads are capped
+ * Reads request bodies with a size cap (docs: chat bodies ≤ 100 MB; uploads are capped
  * at the per-file limit plus multipart overhead) and parses JSON bodies.
  */
 import type { IncomingMessage } from "node:http";
@@ -47,7 +47,7 @@ export function parseJson(buffer: Buffer): unknown {
   }
 }
 
-/** The chat body cap (§2.1 "Request body ≤100 MB"). */
+/** The chat body cap (docs: "Request body ≤100 MB"). */
 export const MAX_JSON_BODY = 100 * 1024 * 1024;
 
 /** 400 for a JSON body over the cap. */

@@ -1,14 +1,18 @@
 /**
- * `POST /v1/chat/completions` (reference §2, §3): validates, generates the reply, accounts usage
- * (prompt/completion/cached tokens, §3.4) and writes it as JSON or SSE with Moonshot's chunk
- * layout: `role` only in the first chunk, reasoning before content, tool-call fragments, usage in
- * `choices[0].usage` of the finish chunk, the extra `choices: []` chunk with `include_usage`.
+ * `POST /v1/chat/completions`: validates, generates the reply, accounts usage (prompt, completion,
+ * cached tokens) and writes it as JSON or SSE with Moonshot's layout (docs/moonshot-wire.md
+ * "Streams", "Usage", "Tools"). 2026 models (see `wire-era.ts`) open a stream with
+ * `{"role":"assistant","content":""}`, send an empty reasoning delta before the first content or
+ * tool-call delta, carry no `system_fingerprint`, and report no cached keys on a miss; 2025 models
+ * keep their own shape (`role` on the first delta, `system_fingerprint`, `cached_tokens` always).
+ * Both put usage in `choices[0].usage` of the finish chunk, then the `choices: []` chunk with
+ * `include_usage`.
  */
 import { estimateMessageTokens, estimateTextTokens } from "../tokens/local-estimator.ts";
 import { quotaExceeded } from "./error-responses.ts";
 import type { RequestContext } from "./http-response.ts";
 import { sendJson } from "./http-response.ts";
-import { chatCompletionId } from "./ids.ts";
+import { chatCompletionId, chatCompletionUuidId } from "./ids.ts";
 import {
   generateReply,
   type Reply,
@@ -18,15 +22,19 @@ import {
 import { type ChatRequest, validateChatRequest } from "./request-validation.ts";
 import { DONE_EVENT, writeSse } from "./sse-writer.ts";
 import { availableBalance, type EmulatorState } from "./state.ts";
+import { wireEra } from "./wire-era.ts";
 
-/** The usage object (§3.4). */
+/**
+ * The usage object. Keys are written in the service's order: `prompt_tokens, completion_tokens,
+ * total_tokens, cached_tokens, completion_tokens_details, prompt_tokens_details` (recorded).
+ */
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
   cached_tokens?: number;
-  prompt_tokens_details?: { cached_tokens: number };
   completion_tokens_details?: { reasoning_tokens: number };
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 interface Choice {
@@ -36,7 +44,7 @@ interface Choice {
   usage: Usage;
 }
 
-/** Cuts the reply to the output cap; reasoning counts against it (§2.2, §2.7). */
+/** Cuts the reply to the output cap; reasoning counts against it (docs/moonshot-wire.md "Thinking"). */
 function applyCap(
   reply: Reply,
   cap: number | undefined,
@@ -71,7 +79,7 @@ function applyCap(
     out.toolCalls.push(call);
   }
   if (truncated) out.toolCalls = [];
-  // §2.2: finish_reason "length" means the cap was spent: completion_tokens equals it.
+  // finish_reason "length" means the cap was spent: completion_tokens equals it.
   if (truncated && cap !== undefined) return { reply: out, truncated, tokens: cap, reasoning };
   // Otherwise count the assembled texts: JSON replies are chunked mid-word, and a word split
   // across chunks must not cost more than the same word in one piece.
@@ -88,12 +96,21 @@ function applyCap(
   };
 }
 
-function cachedPrefixTokens(request: ChatRequest, state: EmulatorState): number {
+/**
+ * Cached prompt tokens: an identical repeat of a prompt is a hit on all of it (recorded: 93/93,
+ * 213/213), a shared prefix of whole messages a hit on those messages.
+ */
+function cachedPrefixTokens(
+  request: ChatRequest,
+  promptTokens: number,
+  state: EmulatorState,
+): number {
   const { model, messages, tools } = request;
   if (!model.capabilities.automaticCaching) return 0;
   const toolsJson = tools.length > 0 ? JSON.stringify(tools) : "";
   const matched = state.cache.lookupAndStore(model.id, toolsJson, messages);
   if (matched === 0) return 0;
+  if (matched === messages.length) return promptTokens;
   let tokens = toolsJson ? estimateTextTokens(toolsJson) : 0;
   for (let i = 0; i < matched; i++)
     tokens += estimateMessageTokens(messages[i] as (typeof messages)[number]);
@@ -112,19 +129,27 @@ function buildUsage(
     completion_tokens: completion,
     total_tokens: promptTokens + completion,
   };
-  const caps = request.model.capabilities;
-  // Only models with automatic caching report cached_tokens (doc:chat, §3.4).
-  if (caps.automaticCaching) usage.cached_tokens = cached;
-  // Newer (K2.5+) responses also carry the OpenAI-style details (§3.4).
-  if (request.model.sampling === "fixed") {
-    if (caps.automaticCaching) usage.prompt_tokens_details = { cached_tokens: cached };
-    if (request.thinking) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  const caching = request.model.capabilities.automaticCaching;
+  if (wireEra(request.model) === "2025") {
+    // 2025 models with automatic caching put cached_tokens at the top level only, 0 on a miss
+    // (docs of that era: "only models that support automatic caching return this field").
+    if (caching) usage.cached_tokens = cached;
+    return usage;
   }
+  // 2026: the cached keys appear only on a hit, at the top level and in the details (recorded).
+  const hit = caching && cached > 0;
+  if (hit) usage.cached_tokens = cached;
+  if (request.thinking) usage.completion_tokens_details = { reasoning_tokens: reasoning };
+  if (hit) usage.prompt_tokens_details = { cached_tokens: cached };
   return usage;
 }
 
-function toolCallJson(call: ReplyToolCall): unknown {
-  return { id: call.id, type: call.type, function: { name: call.name, arguments: call.arguments } };
+/** A non-stream tool call; 2026 models put its `index` first (recorded). */
+function toolCallJson(call: ReplyToolCall, index: number, modern: boolean): unknown {
+  const fn = { name: call.name, arguments: call.arguments };
+  return modern
+    ? { index, id: call.id, type: call.type, function: fn }
+    : { id: call.id, type: call.type, function: fn };
 }
 
 function completionJson(
@@ -134,6 +159,7 @@ function completionJson(
   choices: readonly Choice[],
   fingerprint: string,
 ): unknown {
+  const modern = wireEra(request.model) === "2026";
   const total: Usage = { ...(choices[0] as Choice).usage };
   if (choices.length > 1) {
     total.completion_tokens = choices.reduce(
@@ -154,15 +180,18 @@ function completionJson(
       };
       if (request.thinking) message.reasoning_content = choice.reply.reasoningPieces.join("");
       if (choice.reply.toolCalls.length > 0)
-        message.tool_calls = choice.reply.toolCalls.map(toolCallJson);
+        message.tool_calls = choice.reply.toolCalls.map((call, index) =>
+          toolCallJson(call, index, modern),
+        );
       return { index: choice.index, message, finish_reason: choice.finishReason };
     }),
     usage: total,
-    system_fingerprint: fingerprint,
+    // 2026 models send no system_fingerprint (recorded).
+    ...(modern ? {} : { system_fingerprint: fingerprint }),
   };
 }
 
-/** Splits tool-call arguments into the fragments streamed after the first delta (§3.2). */
+/** Splits tool-call arguments into the fragments streamed after the first delta (recorded). */
 function argumentFragments(args: string): string[] {
   const size = Math.max(8, Math.ceil(args.length / 4));
   const out: string[] = [];
@@ -177,30 +206,37 @@ function streamEvents(
   choices: readonly Choice[],
   fingerprint: string,
 ): string[] {
+  const modern = wireEra(request.model) === "2026";
   // The envelope is the same for every chunk: build it once and splice the choice in.
   const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(request.model.id)},"choices":[`;
-  const tail = `],"system_fingerprint":"${fingerprint}"}\n\n`;
+  const tail = modern ? "]}\n\n" : `],"system_fingerprint":"${fingerprint}"}\n\n`;
   const events: string[] = [];
   for (const choice of choices) {
     const open = `{"index":${choice.index},"delta":`;
     const close = `,"finish_reason":null}`;
     const { reasoningPieces, contentPieces, toolCalls } = choice.reply;
-    if (request.thinking && reasoningPieces.length > 0) {
-      // Reasoning first (§2.7); the role rides on the first reasoning delta.
-      events.push(
-        `${head}${open}{"role":"assistant","reasoning_content":${JSON.stringify(reasoningPieces[0])}}${close}${tail}`,
-      );
-      for (let i = 1; i < reasoningPieces.length; i++) {
-        events.push(
-          `${head}${open}{"reasoning_content":${JSON.stringify(reasoningPieces[i])}}${close}${tail}`,
-        );
-      }
+    const delta = (json: string): void => {
+      events.push(`${head}${open}${json}${close}${tail}`);
+    };
+    let reasoningFrom = 0;
+    if (modern || !request.thinking || reasoningPieces.length === 0) {
+      // 2026 (and every non-reasoning reply): the role opens with an empty content (recorded).
+      delta(`{"role":"assistant","content":""}`);
     } else {
-      events.push(`${head}${open}{"role":"assistant","content":""}${close}${tail}`);
+      // 2025 thinking models: the role rides on the first reasoning delta.
+      delta(`{"role":"assistant","reasoning_content":${JSON.stringify(reasoningPieces[0])}}`);
+      reasoningFrom = 1;
     }
-    for (const piece of contentPieces) {
-      events.push(`${head}${open}{"content":${JSON.stringify(piece)}}${close}${tail}`);
+    if (request.thinking) {
+      for (let i = reasoningFrom; i < reasoningPieces.length; i++) {
+        delta(`{"reasoning_content":${JSON.stringify(reasoningPieces[i])}}`);
+      }
+      // 2026: an empty reasoning delta just before the first content or tool-call delta.
+      if (modern && (contentPieces.length > 0 || toolCalls.length > 0)) {
+        delta(`{"reasoning_content":""}`);
+      }
     }
+    for (const piece of contentPieces) delta(`{"content":${JSON.stringify(piece)}}`);
     toolCalls.forEach((call, index) => {
       const first = {
         index,
@@ -208,10 +244,10 @@ function streamEvents(
         type: call.type,
         function: { name: call.name, arguments: "" },
       };
-      events.push(`${head}${open}{"tool_calls":[${JSON.stringify(first)}]}${close}${tail}`);
+      delta(`{"tool_calls":[${JSON.stringify(first)}]}`);
       for (const fragment of argumentFragments(call.arguments)) {
-        events.push(
-          `${head}${open}{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(fragment)}}}]}${close}${tail}`,
+        delta(
+          `{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(fragment)}}}]}`,
         );
       }
     });
@@ -227,9 +263,8 @@ function streamEvents(
       0,
     );
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    events.push(
-      `${head}],"usage":${JSON.stringify(usage)},"system_fingerprint":"${fingerprint}"}\n\n`,
-    );
+    const usageTail = modern ? "}\n\n" : `,"system_fingerprint":"${fingerprint}"}\n\n`;
+    events.push(`${head}],"usage":${JSON.stringify(usage)}${usageTail}`);
   }
   events.push(DONE_EVENT);
   return events;
@@ -257,7 +292,7 @@ export async function handleChatCompletions(
     : undefined;
   try {
     const promptTokens = request.promptTokens + webSearchTokens(request.messages);
-    const cached = cachedPrefixTokens(request, state);
+    const cached = cachedPrefixTokens(request, promptTokens, state);
     const replyTokens = headerInt(ctx.req.headers["x-emulator-reply-tokens"]) ?? state.replyTokens;
     const choices: Choice[] = [];
     for (let index = 0; index < request.n; index++) {
@@ -276,9 +311,13 @@ export async function handleChatCompletions(
       });
     }
     const created = Math.floor(Date.now() / 1000);
-    const id = chatCompletionId(created);
+    const id =
+      wireEra(request.model) === "2026" ? chatCompletionUuidId() : chatCompletionId(created);
+    // A cache hit names the tokens it saved (recorded on 2026 responses).
+    const headers: Record<string, string> =
+      cached > 0 ? { "msh-context-cache-token-saved": String(cached) } : {};
     if (!request.stream) {
-      sendJson(ctx, 200, completionJson(id, created, request, choices, state.fingerprint));
+      sendJson(ctx, 200, completionJson(id, created, request, choices, state.fingerprint), headers);
       return;
     }
     const delay = headerInt(ctx.req.headers["x-emulator-chunk-delay-ms"]) ?? state.chunkDelayMs;
@@ -287,6 +326,7 @@ export async function handleChatCompletions(
       streamEvents(id, created, request, choices, state.fingerprint),
       delay,
       state.sleep,
+      headers,
     );
   } finally {
     release?.();

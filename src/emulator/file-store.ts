@@ -1,8 +1,8 @@
 /**
- * Uploaded files (reference §4.2, §6): in memory by default, or on disk under a directory the
- * user chooses, where they survive a restart (`{id}.bin` holds the bytes, `{id}.json` the
- * FileObject and the extracted text). Limits (count, per-file and total bytes) are enforced with
- * the service's messages (§5.2).
+ * Uploaded files (docs/moonshot-wire.md "Files"): in memory by default, or on disk under a
+ * directory the user chooses, where they survive a restart (`{id}.bin` holds the bytes,
+ * `{id}.json` the FileObject and the extracted text). Limits (count, per-file and total bytes)
+ * are enforced with the service's messages.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,9 +13,14 @@ import {
   invalidRequestDetails,
 } from "./error-responses.ts";
 import { xid } from "./ids.ts";
+import { sniffFormat } from "./image-format.ts";
 import { extractText } from "./text-extraction.ts";
 
-/** The FileObject the API returns (§4.2). */
+/**
+ * The FileObject the API returns, keys in the service's order (recorded in 2026: `status` is
+ * `"ready"` and `file_type` follows `status_details`). `status` is `"error"` when text extraction
+ * failed (the 2026 wording of a failure is not recorded).
+ */
 export interface FileObject {
   id: string;
   object: "file";
@@ -23,8 +28,10 @@ export interface FileObject {
   created_at: number;
   filename: string;
   purpose: string;
-  status: "ok" | "error";
+  status: "ready" | "error";
   status_details: string;
+  /** MIME type of the upload, e.g. `image/png`, `application/pdf`, `text/plain`. */
+  file_type: string;
 }
 
 interface StoredFile {
@@ -41,13 +48,23 @@ export interface FileLimits {
   maxTotalBytes: number;
 }
 
-/** Purposes the service accepts (§4.2: file-extract, image, video, batch). */
-export const FILE_PURPOSES: ReadonlySet<string> = new Set([
+/** Purposes the service accepts, in the order its refusal lists them (recorded, 2026). */
+export const FILE_PURPOSES: readonly string[] = [
   "file-extract",
+  "batch",
+  "batch_output",
+  "lambda",
   "image",
   "video",
-  "batch",
-]);
+];
+
+/** The service's refusal of an unknown purpose (recorded, 2026). */
+function invalidPurpose(purpose: string): EmulatorApiError {
+  const names = FILE_PURPOSES.map((name) => `\`${name}\``);
+  return invalidRequest(
+    `Invalid purpose: ${purpose}, only ${names.slice(0, -1).join(", ")} and ${names.at(-1)} accepted`,
+  );
+}
 
 /** "100MB" for the default; exact byte counts for odd test limits. */
 export function formatSize(bytes: number): string {
@@ -83,6 +100,8 @@ export class FileStore {
       try {
         const stored = JSON.parse(await readFile(join(this.#dir, name), "utf8")) as StoredFile;
         if (stored?.file?.id) {
+          // Files stored by an older emulator lack file_type; status "ok" is served as stored.
+          stored.file.file_type ??= stored.fileType;
           this.#files.set(stored.file.id, stored);
           this.#totalBytes += stored.file.bytes;
         }
@@ -106,8 +125,7 @@ export class FileStore {
 
   /** Stores an upload after checking purpose and limits; extracts text for file-extract. */
   async add(filename: string, purpose: string, bytes: Uint8Array): Promise<FileObject> {
-    if (!FILE_PURPOSES.has(purpose))
-      throw invalidRequest("Invalid purpose: only 'file-extract' accepted");
+    if (!FILE_PURPOSES.includes(purpose)) throw invalidPurpose(purpose);
     if (bytes.byteLength === 0) {
       throw invalidRequest("File size is zero, please confirm and re-upload the file");
     }
@@ -118,7 +136,7 @@ export class FileStore {
       );
     }
     if (this.#totalBytes + bytes.byteLength > this.limits.maxTotalBytes) {
-      // No documented wording for the 10 GB total limit (§4.2); modelled on the count message.
+      // No documented wording for the 10 GB total limit; modelled on the count message.
       throw invalidRequest(
         `The total size of the files you have uploaded exceeded the max total size ${formatSize(this.limits.maxTotalBytes)}, please delete previous uploaded files`,
       );
@@ -130,13 +148,16 @@ export class FileStore {
       created_at: Math.floor(Date.now() / 1000),
       filename,
       purpose,
-      status: "ok",
+      status: "ready",
       status_details: "",
+      // Sniffed like the service sniffs images; extraction below names document types.
+      file_type: (sniffFormat(bytes).mime.split(";")[0] as string).trim(),
     };
-    const stored: StoredFile = { file, fileType: "application/octet-stream" };
+    const stored: StoredFile = { file, fileType: file.file_type };
     if (purpose === "file-extract") {
       const extraction = await extractText(filename, bytes);
       stored.fileType = extraction.fileType;
+      file.file_type = extraction.fileType;
       if (extraction.ok) stored.content = extraction.text;
       else {
         file.status = "error";
@@ -164,7 +185,7 @@ export class FileStore {
     return stored.file;
   }
 
-  /** The `/content` body: a JSON string meant to be pasted into a system message (§4.2). */
+  /** The `/content` body: a JSON document meant to be pasted into a system message (recorded). */
   content(id: string): string {
     const stored = this.#files.get(id);
     if (!stored) throw fileNotFound(id);

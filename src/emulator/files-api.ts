@@ -1,6 +1,7 @@
 /**
- * The files endpoints (reference §4.2): multipart upload parsed with the platform's own
- * `Request.formData()`, list, metadata, extracted content and delete.
+ * The files endpoints (docs/moonshot-wire.md "Files"): multipart upload parsed with the
+ * platform's own `Request.formData()`, list (with `first_id`, `last_id`, `has_more`), metadata,
+ * extracted content and delete (`{"deleted","id","object"}` in that order).
  */
 import { bodyTooLarge, readBody } from "./body-reader.ts";
 import { invalidRequestDetails } from "./error-responses.ts";
@@ -49,9 +50,16 @@ export async function handleUpload(ctx: RequestContext, state: EmulatorState): P
   sendJson(ctx, 200, stored);
 }
 
-/** `GET /v1/files`. */
+/** `GET /v1/files`: every file in one page, so `has_more` is always false. */
 export function handleList(ctx: RequestContext, state: EmulatorState): void {
-  sendJson(ctx, 200, { object: "list", data: state.files.list() });
+  const data = state.files.list();
+  sendJson(ctx, 200, {
+    object: "list",
+    data,
+    first_id: data[0]?.id ?? "",
+    last_id: data.at(-1)?.id ?? "",
+    has_more: false,
+  });
 }
 
 /** `GET /v1/files/{id}`. */
@@ -59,7 +67,7 @@ export function handleGet(ctx: RequestContext, state: EmulatorState, id: string)
   sendJson(ctx, 200, state.files.get(id));
 }
 
-/** `GET /v1/files/{id}/content`: text/plain whose text is a JSON document (§4.2). */
+/** `GET /v1/files/{id}/content`: text/plain whose text is a JSON document (recorded, 2024). */
 export function handleContent(ctx: RequestContext, state: EmulatorState, id: string): void {
   sendBody(ctx, 200, state.files.content(id), "text/plain; charset=utf-8");
 }
@@ -71,5 +79,5 @@ export async function handleDelete(
   id: string,
 ): Promise<void> {
   await state.files.delete(id);
-  sendJson(ctx, 200, { id, object: "file", deleted: true });
+  sendJson(ctx, 200, { deleted: true, id, object: "file" });
 }

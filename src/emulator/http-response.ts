@@ -1,11 +1,11 @@
 /**
  * Writing responses: the headers every Moonshot response carries (`Msh-Request-Id`,
- * `x-trace-id`, reference §1.4), JSON bodies, error envelopes (§5.1), and the per-request
- * context handlers share. Non-streaming faults apply here: `cut` destroys the socket before the
+ * `X-Msh-Trace-Id`, `Msh-Trace-Mode`; docs/moonshot-wire.md "Headers"), JSON bodies, error
+ * envelopes ("Errors"), and the per-request context handlers share. Non-streaming faults apply here: `cut` destroys the socket before the
  * body, `malformed` truncates the JSON.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody } from "./error-responses.ts";
+import { errorBody, rateLimitHeaders } from "./error-responses.ts";
 import type { FaultKind } from "./faults.ts";
 import { requestId, traceId } from "./ids.ts";
 import type { RecordedRequest } from "./request-log.ts";
@@ -24,13 +24,13 @@ export interface RequestContext {
   logExtra: string;
 }
 
-/** Headers every response carries. */
+/** Headers every response carries (recorded on the service's 2026 responses). */
 export function baseHeaders(contentType: string): Record<string, string> {
-  const id = requestId();
   return {
     "content-type": contentType,
-    "msh-request-id": id,
-    "x-trace-id": traceId(),
+    "msh-request-id": requestId(),
+    "msh-trace-mode": "on",
+    "x-msh-trace-id": traceId(),
   };
 }
 
@@ -40,11 +40,12 @@ export function sendBody(
   status: number,
   body: string,
   contentType = "application/json; charset=utf-8",
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): void {
   const { res, fault } = ctx;
   if (res.destroyed || res.headersSent) return;
   ctx.record.status = status;
-  const headers = baseHeaders(contentType);
+  const headers = { ...baseHeaders(contentType), ...extraHeaders };
   if (fault?.kind === "cut") {
     res.writeHead(status, headers);
     res.flushHeaders();
@@ -59,17 +60,29 @@ export function sendBody(
   res.end(payload);
 }
 
-/** Sends a JSON value. */
-export function sendJson(ctx: RequestContext, status: number, value: unknown): void {
-  sendBody(ctx, status, JSON.stringify(value));
+/** Sends a JSON value, with extra headers if any. */
+export function sendJson(
+  ctx: RequestContext,
+  status: number,
+  value: unknown,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): void {
+  sendBody(ctx, status, JSON.stringify(value), undefined, extraHeaders);
 }
 
-/** Sends the service's error envelope. */
+/**
+ * Sends the service's error envelope; a rate-limit 429 that names a wait also gets the wait
+ * headers (docs/moonshot-wire.md "Rate limits").
+ */
 export function sendError(
   ctx: RequestContext,
   status: number,
   type: string,
   message: string,
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): void {
-  sendBody({ ...ctx, fault: undefined }, status, errorBody(type, message));
+  sendBody({ ...ctx, fault: undefined }, status, errorBody(type, message), undefined, {
+    ...rateLimitHeaders(status, type, message),
+    ...extraHeaders,
+  });
 }

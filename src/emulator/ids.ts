@@ -1,8 +1,9 @@
 /**
- * Identifiers shaped like the ones the service makes (reference §1.4, §3.1, §4.2). Ids are not
- * seeded: only reply *content* is deterministic; ids only need the right shape.
+ * Identifiers shaped like the ones the service makes (docs/moonshot-wire.md "Streams", "Headers",
+ * "Files"). Ids are not seeded: only reply *content* is deterministic; ids only need the right
+ * shape.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 const HEX = "0123456789abcdef";
 
@@ -13,19 +14,24 @@ function randomHex(length: number): string {
 }
 
 /**
- * `chatcmpl-` + 24 hex whose first 8 hex digits are `created` (live ids, reference §3.1:
- * `chatcmpl-6911668985355ab7ab43bc2b` ↔ created 0x69116689).
+ * `chatcmpl-` + 24 hex whose first 8 hex digits are `created` (recorded ids of 2025 models and of
+ * kimi-k2.6: `chatcmpl-6911668985355ab7ab43bc2b` ↔ created 0x69116689).
  */
 export function chatCompletionId(created: number): string {
   return `chatcmpl-${created.toString(16).padStart(8, "0")}${randomHex(16)}`;
 }
 
-/** `system_fingerprint`: `fpv0_` + 8 hex (reference §3.1). */
+/** `chatcmpl-` + a UUID (8-4-4-4-12 hex), the form recorded on kimi-k3 in 2026. */
+export function chatCompletionUuidId(): string {
+  return `chatcmpl-${randomUUID()}`;
+}
+
+/** `system_fingerprint`: `fpv0_` + 8 hex (recorded on 2025 models). */
 export function systemFingerprint(seed: number): string {
   return `fpv0_${(seed >>> 0).toString(16).padStart(8, "0")}`;
 }
 
-/** 32 hex digits, for `x-trace-id` (reference §1.4). */
+/** 32 hex digits, for `X-Msh-Trace-Id` (recorded). */
 export function traceId(): string {
   return randomHex(32);
 }
@@ -35,7 +41,7 @@ const GREGORIAN_OFFSET = 122192928000000000n;
 const NODE_ID = randomBytes(6).toString("hex");
 let clockSeq = (Math.random() * 0x3fff) | 0;
 
-/** A version-1 (time-based) UUID, as `Msh-Request-Id` is (reference §1.4). */
+/** A version-1 (time-based) UUID, as `Msh-Request-Id` is (recorded). */
 export function requestId(): string {
   clockSeq = (clockSeq + 1) & 0x3fff;
   const time = BigInt(Date.now()) * 10000n + GREGORIAN_OFFSET;
@@ -52,7 +58,7 @@ let xidCounter = randomBytes(3).readUIntBE(0, 3);
 
 /**
  * A 20-character lowercase base32hex xid (github.com/rs/xid layout: 4 bytes time, 3 machine,
- * 2 pid, 3 counter), the shape of Moonshot file ids such as `cnoki7pkqq4r540f4q6g` (§4.2).
+ * 2 pid, 3 counter), the shape of Moonshot file ids such as `cnoki7pkqq4r540f4q6g` (recorded).
  */
 export function xid(now = Date.now()): string {
   const bytes = Buffer.alloc(12);

@@ -2,6 +2,7 @@
  * The Moonshot (Kimi) API emulator: a loopback server that answers like
  * `https://api.moonshot.ai/v1` (see docs/emulator.md).
  */
+export type { Lineup } from "../models/lineup.ts";
 export type { FaultKind, FaultMatch, FaultSpec } from "./faults.ts";
 export type { FileObject } from "./file-store.ts";
 export type { RecordedRequest } from "./request-log.ts";

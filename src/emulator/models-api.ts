@@ -1,5 +1,6 @@
 /**
- * `GET /v1/models` (reference §4.1): the openapi fields, for the served models only.
+ * `GET /v1/models`: the fields of the docs' OpenAPI description, for the served models only (no
+ * body of this endpoint is recorded, docs/moonshot-wire.md "Not recorded anywhere").
  */
 import type { ModelInfo } from "../models/model-info.ts";
 

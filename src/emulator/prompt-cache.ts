@@ -1,5 +1,5 @@
 /**
- * Automatic prefix caching (reference §3.5): a request whose leading messages (with the same
+ * Automatic prefix caching (docs/moonshot-wire.md "Usage"): a request whose leading messages (with the same
  * tools, byte-identical once serialized) match an earlier request's prompt reports
  * `cached_tokens` = tokens of the longest matched prefix of whole messages. Keys are hashes of
  * each prefix, kept in an LRU map so memory stays bounded.

@@ -1,6 +1,6 @@
 /**
  * Seeded, deterministic pseudo-randomness: the emulator's replies must be reproducible for a
- * given seed and request (issue #3 §4), so nothing in reply generation uses `Math.random`.
+ * given seed and request, so nothing in reply generation uses `Math.random`.
  */
 
 /** 32-bit FNV-1a hash of a string, mixed with a seed. */

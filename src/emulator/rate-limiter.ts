@@ -1,7 +1,7 @@
 /**
  * Account rate limits: concurrency, RPM and TPM, answered with the service's 429
- * `rate_limit_reached_error` messages (reference §5.2, §5.3). TPM counts prompt tokens plus the
- * requested output cap, not the actual output (§5.3). Windows slide over the last 60 seconds.
+ * `rate_limit_reached_error` messages (docs/moonshot-wire.md "Rate limits"). TPM counts prompt tokens plus the
+ * requested output cap, not the actual output (docs). Windows slide over the last 60 seconds.
  */
 import { ACCOUNT_LABEL, EmulatorApiError } from "./error-responses.ts";
 
@@ -45,8 +45,9 @@ export class RateLimiter {
   admit(tokens: number, now = Date.now()): () => void {
     const { rpm, tpm, concurrency } = this.#limits;
     if (concurrency !== undefined && this.#inFlight >= concurrency) {
+      // Recorded wording ("max organization concurrency", unlike "organization max RPM").
       throw rateLimited(
-        `Your account ${ACCOUNT_LABEL} request reached organization max concurrency: ${concurrency}, please try again after 1 seconds`,
+        `Your account ${ACCOUNT_LABEL} request reached max organization concurrency: ${concurrency}, please try again after 1 seconds`,
       );
     }
     const horizon = now - WINDOW_MS;
@@ -69,7 +70,7 @@ export class RateLimiter {
       let current = 0;
       for (const event of this.#tokenEvents) current += event.tokens;
       if (current + tokens > tpm) {
-        // The live TPM message carries no wait time (§5.2): clients must fall back to backoff.
+        // The live TPM message carries no wait time (recorded): clients must fall back to backoff.
         throw rateLimited(
           `Your account ${ACCOUNT_LABEL} request reached organization TPM rate limit, current:${current + tokens}, limit:${tpm}`,
         );

@@ -1,14 +1,37 @@
 /**
  * Decides what the emulated model says: a short deterministic answer reflecting the question, a
  * tool call (or several in parallel) when the last user message names declared tools, an answer
- * quoting tool results once they are in the history, the `$web_search` round trip (§2.5), JSON
- * for JSON mode (§2.3), a continuation for partial mode (§2.6) and reasoning for thinking models.
+ * quoting tool results once they are in the history, the `$web_search` round trip, JSON for JSON
+ * mode, a continuation for partial mode and reasoning for thinking models.
  * Pure: the same request and seed always give the same reply.
  */
 import { xid } from "./ids.ts";
 import { createRng, hashString, type Rng } from "./random.ts";
 import type { ChatRequest, WireMessage, WireTool } from "./request-validation.ts";
 import { sampleSchema } from "./schema-sampler.ts";
+import { wireEra } from "./wire-era.ts";
+
+/**
+ * A tool-call id: `name_index` on 2026 models, the index counting within this response (so ids
+ * repeat across turns); `name:index` on 2025 models, the index counting every call of the
+ * conversation (docs/moonshot-wire.md "Tools").
+ */
+function toolCallId(request: ChatRequest, name: string, index: number, earlier: number): string {
+  return wireEra(request.model) === "2026" ? `${name}_${index}` : `${name}:${earlier + index}`;
+}
+
+/**
+ * JSON with a space after every `:` and `,` (`{"city": "Paris"}`), as 2026 models write tool-call
+ * arguments (recorded, docs/moonshot-wire.md "Tools"). Strings are escaped by `JSON.stringify`.
+ */
+export function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}: ${spacedJson(item)}`).join(", ")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
 
 /** One tool call the reply makes. */
 export interface ReplyToolCall {
@@ -25,7 +48,7 @@ export interface Reply {
   toolCalls: ReplyToolCall[];
 }
 
-/** The name under which the builtin search tool is declared and called (§2.5). */
+/** The name under which the builtin search tool is declared and called. */
 export const WEB_SEARCH = "$web_search";
 
 const LENGTH_WORDS = [
@@ -138,7 +161,7 @@ function trailingToolResults(messages: readonly WireMessage[]): ToolResult[] {
   return results;
 }
 
-/** Tokens of `$web_search` results the history carries (the echoed `usage.total_tokens`, §2.5). */
+/** Tokens of `$web_search` results the history carries (the echoed `usage.total_tokens`). */
 export function webSearchTokens(messages: readonly WireMessage[]): number {
   let total = 0;
   let searchIds: Set<string> | undefined;
@@ -242,10 +265,11 @@ export function generateReply(request: ChatRequest, options: ReplyOptions): Repl
           },
         );
         return {
-          id: `${tool.function.name}:${base + index}`,
+          id: toolCallId(request, tool.function.name, index, base),
           type: "function",
           name: tool.function.name,
-          arguments: JSON.stringify(args ?? {}),
+          arguments:
+            wireEra(request.model) === "2026" ? spacedJson(args ?? {}) : JSON.stringify(args ?? {}),
         };
       });
       const names = chosen.map((tool) => tool.function.name).join(", ");
@@ -260,7 +284,7 @@ export function generateReply(request: ChatRequest, options: ReplyOptions): Repl
     if (
       tools.some((tool) => tool.type === "builtin_function" && tool.function.name === WEB_SEARCH)
     ) {
-      // §2.5: the server makes the arguments; the client echoes them back unchanged.
+      // The server makes the arguments; the client echoes them back unchanged (docs).
       const searchTokens = 1000 + (hashString(question, options.seed) % 4000);
       const args = JSON.stringify({
         search_result: { search_id: xid() },
@@ -271,7 +295,7 @@ export function generateReply(request: ChatRequest, options: ReplyOptions): Repl
         contentPieces: [],
         toolCalls: [
           {
-            id: `${WEB_SEARCH}:${base}`,
+            id: toolCallId(request, WEB_SEARCH, 0, base),
             type: "builtin_function",
             name: WEB_SEARCH,
             arguments: args,
@@ -307,7 +331,7 @@ export function generateReply(request: ChatRequest, options: ReplyOptions): Repl
   }
 
   if (request.partial) {
-    // §2.6: continue the prefix without repeating it.
+    // Partial mode: continue the prefix without repeating it.
     const prefix = messageText(last);
     const continuation = `${/\s$/.test(prefix) || prefix === "" ? "" : " "}${textAnswer(question, rng)}`;
     return { reasoningPieces: [], contentPieces: splitPieces(continuation), toolCalls: [] };

@@ -1,12 +1,16 @@
 /**
  * Validation of `POST /v1/chat/completions` bodies the way the service validates them
- * (reference §2, §5.2): per-model sampling rules, tool and tool_choice rules, thinking rules,
- * message layout, context window. The first violation found is thrown as the service's 400/404.
+ * (docs/moonshot-wire.md "Sampling", "Thinking", "Tools", "Errors"): per-model sampling rules
+ * (from the catalog's `sampling` and capabilities), tool and tool_choice rules, thinking rules,
+ * `reasoning_effort`, image data, MFJS response schemas, message layout, context window. The first
+ * violation found is thrown as the service's 400/404, with the recorded text where there is one.
  * Pure: takes the body and the served models, returns a normalized request.
  */
 import type { ModelInfo } from "../models/model-info.ts";
 import { estimatePromptTokens } from "../tokens/local-estimator.ts";
 import { invalidRequest, invalidRequestDetails, modelNotFound } from "./error-responses.ts";
+import { dataUrlImageFormat } from "./image-format.ts";
+import { mfjsViolation } from "./mfjs-check.ts";
 
 /** A chat message as received (only the fields the emulator reads are typed). */
 export interface WireMessage {
@@ -26,9 +30,12 @@ export interface WireToolCall {
   function: { name: string; arguments?: string };
 }
 
-/** A declared tool (`function` or `builtin_function`). */
+/**
+ * A declared tool (`function`, `builtin_function` for `$web_search`, or `plugin`, which the
+ * service accepts and the emulator never calls; a plugin declaration may have no `function`).
+ */
 export interface WireTool {
-  type: "function" | "builtin_function";
+  type: "function" | "builtin_function" | "plugin";
   function: { name: string; description?: string; parameters?: unknown };
 }
 
@@ -43,14 +50,16 @@ export interface ChatRequest {
   stream: boolean;
   includeUsage: boolean;
   n: number;
-  /** The explicit output cap (`max_completion_tokens` wins over `max_tokens`, §2.1), if any. */
+  /** The explicit output cap (`max_completion_tokens` wins over `max_tokens`), if any. */
   maxTokens: number | undefined;
   responseFormat:
     | { type: "text" }
     | { type: "json_object" }
     | { type: "json_schema"; schema: unknown };
-  /** Index of the last message when it is an assistant `partial: true` prefill (§2.6). */
+  /** Whether the last message is an assistant `partial: true` prefill. */
   partial: boolean;
+  /** `reasoning_effort` as sent, on a model that takes it. */
+  reasoningEffort: string | undefined;
   /** Prompt tokens by the shared estimator (without `$web_search` result tokens). */
   promptTokens: number;
 }
@@ -90,8 +99,9 @@ function checkRange(name: string, value: unknown, min: number, max: number): voi
 }
 
 /**
- * K2.5 and later have fixed sampling (§2.2): any other value is rejected with
- * `invalid {param}: only {v} is allowed for this model` (observed for temperature).
+ * K2.5 and later have fixed sampling: any other value is rejected with
+ * `invalid {param}: only {v} is allowed for this model` (recorded for temperature, top_p and the
+ * penalties; docs/moonshot-wire.md "Sampling").
  */
 function checkFixed(name: string, value: unknown, allowed: number): void {
   if (value === undefined || value === null) return;
@@ -113,7 +123,7 @@ function resolveThinking(model: ModelInfo, raw: unknown): boolean {
     );
   }
   if (raw.keep !== undefined && raw.keep !== null) {
-    // keep is K2.6+ (Preserved Thinking); K2.5 answers 400 (§2.7).
+    // keep is K2.6+ (Preserved Thinking); K2.5 answered 400.
     if (!model.capabilities.thinkingKeep) {
       throw invalidRequestDetails(`thinking.keep is not supported for model ${model.id}`);
     }
@@ -125,8 +135,9 @@ function resolveThinking(model: ModelInfo, raw: unknown): boolean {
     return false;
   }
   if (mode === "always") {
+    // Recorded on kimi-k2.7-code; used for every model that always reasons.
     if (type === "disabled") {
-      throw invalidRequestDetails(`thinking cannot be disabled for model ${model.id}`);
+      throw invalidRequest("invalid thinking: only type=enabled is allowed for this model");
     }
     return true;
   }
@@ -149,7 +160,7 @@ function validateSampling(
     checkFixed("frequency_penalty", body.frequency_penalty, 0);
     return 1;
   }
-  // moonshot-v1 / K2 / K2-thinking: temperature is [0,1], not OpenAI's [0,2] (§2.2).
+  // moonshot-v1 / K2 / K2-thinking: temperature is [0,1], not OpenAI's [0,2] (docs).
   checkRange("temperature", body.temperature, 0, 1);
   checkRange("top_p", body.top_p, 0, 1);
   checkRange("presence_penalty", body.presence_penalty, -2, 2);
@@ -159,10 +170,46 @@ function validateSampling(
     model.sampling === "moonshot-v1" ? 0 : model.sampling === "k2" ? 0.6 : 1;
   const temperature = typeof body.temperature === "number" ? body.temperature : defaultTemperature;
   if (n > 1 && temperature < 0.01) {
-    // §2.2: temperature ≈ 0 with n > 1 is a 400 (the default 0 of moonshot-v1 included).
+    // Temperature ≈ 0 with n > 1 is a 400 (the default 0 of moonshot-v1 included; docs).
     throw invalidRequestDetails("when temperature is close to 0, n must be 1");
   }
   return n;
+}
+
+/**
+ * `logprobs`, `top_logprobs` and `logit_bias` (recorded on K3, whose catalog row refuses
+ * logprobs and logit_bias; `top_logprobs` without `logprobs: true` is refused on every model).
+ */
+function validateLogprobs(model: ModelInfo, body: Record<string, unknown>): void {
+  const caps = model.capabilities;
+  if (body.logprobs === true && !caps.logprobs) {
+    throw invalidRequest("invalid logprobs: only false is allowed for this model");
+  }
+  if (body.top_logprobs !== undefined && body.top_logprobs !== null && body.logprobs !== true) {
+    throw invalidRequestDetails("logprobs must be set to true if top_logprobs is used");
+  }
+  if (body.logit_bias !== undefined && body.logit_bias !== null && !caps.logitBias) {
+    throw invalidRequestDetails("logit_bias is not supported yet");
+  }
+}
+
+/**
+ * `reasoning_effort`: one of the catalog's `reasoningEfforts` on a model that lists some (K3:
+ * low, high, max). On other models nobody has recorded the service's answer; the emulator
+ * refuses it, as the library does before sending (docs/emulator.md).
+ */
+function validateReasoningEffort(model: ModelInfo, raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const efforts: readonly string[] = model.capabilities.reasoningEfforts;
+  if (efforts.length === 0) {
+    throw invalidRequestDetails(`reasoning_effort is not supported for model ${model.id}`);
+  }
+  if (typeof raw !== "string" || !efforts.includes(raw)) {
+    throw invalidRequestDetails(
+      `reasoning_effort must be one of ${efforts.join(", ")}, got '${String(raw)}'`,
+    );
+  }
+  return raw;
 }
 
 function validateTools(model: ModelInfo, raw: unknown, thinking: boolean): WireTool[] {
@@ -178,24 +225,36 @@ function validateTools(model: ModelInfo, raw: unknown, thinking: boolean): WireT
   const names = new Set<string>();
   const tools: WireTool[] = [];
   raw.forEach((tool, index) => {
+    const type = isObject(tool) ? tool.type : undefined;
+    if (type === "plugin") {
+      // Accepted by the service ("only function and plugin are supported"); never called here.
+      tools.push(tool as unknown as WireTool);
+      return;
+    }
+    if (type !== "function" && type !== "builtin_function") {
+      // Recorded text; builtin_function ($web_search) is accepted although it is not named.
+      throw invalidRequestDetails(
+        `unknown tool type: ${typeof type === "string" ? type : ""}, currently only function and plugin are supported`,
+      );
+    }
     if (!isObject(tool) || !isObject(tool.function) || typeof tool.function.name !== "string") {
       throw invalidRequestDetails(`tools[${index}].function.name is required`);
     }
     const name = tool.function.name;
-    if (tool.type === "builtin_function") {
+    if (type === "builtin_function") {
       if (name !== "$web_search") throw invalidRequestDetails(`unknown builtin function ${name}`);
       if (!model.capabilities.webSearch) {
         throw invalidRequestDetails(
           `builtin function $web_search is not supported for model ${model.id}`,
         );
       }
-      // §2.5: $web_search is incompatible with thinking on K2.5/K2.6 (disable thinking first).
+      // $web_search is incompatible with thinking on K2.5/K2.6 (docs: disable thinking first).
       if (thinking) {
         throw invalidRequestDetails(
           "builtin function $web_search is incompatible with thinking enabled",
         );
       }
-    } else if (tool.type === "function") {
+    } else {
       if (!FUNCTION_NAME.test(name)) {
         throw invalidRequestDetails(
           `function name '${name}' is invalid, must match ^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$`,
@@ -205,8 +264,6 @@ function validateTools(model: ModelInfo, raw: unknown, thinking: boolean): WireT
       if (parameters !== undefined && (!isObject(parameters) || parameters.type !== "object")) {
         throw invalidRequestDetails(`tools[${index}].function.parameters must be an object schema`);
       }
-    } else {
-      throw invalidRequestDetails(`tools[${index}].type must be 'function' or 'builtin_function'`);
     }
     if (names.has(name)) throw invalidRequestDetails(`function name ${name} is duplicated`);
     names.add(name);
@@ -225,7 +282,7 @@ function validateToolChoice(
   if (raw === "none") return "none";
   if (raw === "required") {
     if (model.capabilities.toolChoiceRequired) return "required";
-    // §2.4: with thinking on only auto/none; otherwise "required" is unsupported (K3 excepted).
+    // With thinking on only auto/none (recorded); otherwise "required" is unsupported (K3 excepted).
     if (thinking)
       throw invalidRequest("tool_choice 'required' is incompatible with thinking enabled");
     throw invalidRequestDetails("tool_choice 'required' is not supported, use 'auto' or 'none'");
@@ -234,7 +291,7 @@ function validateToolChoice(
     if (thinking)
       throw invalidRequest("tool_choice 'specified' is incompatible with thinking enabled");
     const name = raw.function.name;
-    if (!tools.some((tool) => tool.function.name === name)) {
+    if (!tools.some((tool) => tool.type === "function" && tool.function.name === name)) {
       throw invalidRequestDetails(`tool_choice names function ${name}, which is not in tools`);
     }
     return `function:${name}`;
@@ -258,7 +315,7 @@ function validateMessages(model: ModelInfo, raw: unknown, thinking: boolean): Wi
     }
     const { role } = message;
     if (role !== "tool" && pending.size > 0) {
-      // §2.4: every tool call must be answered 1:1 by a tool message before the next turn.
+      // Every tool call must be answered 1:1 by a tool message before the next turn (docs).
       throw invalidRequestDetails(
         `tool_call_id ${[...pending][0]} in assistant message has no matching tool message`,
       );
@@ -277,7 +334,7 @@ function validateMessages(model: ModelInfo, raw: unknown, thinking: boolean): Wi
       role === "assistant" && Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
     const mayBeEmpty = hasToolCalls || (role === "assistant" && message.partial === true);
     if (!mayBeEmpty && isEmptyContent(message.content)) {
-      // doc:chat: "content must not be empty".
+      // The docs: "content must not be empty".
       throw invalidRequestDetails(
         `the message at position ${i} with role '${role}' must not be empty`,
       );
@@ -285,8 +342,16 @@ function validateMessages(model: ModelInfo, raw: unknown, thinking: boolean): Wi
     if (Array.isArray(message.content)) {
       for (const part of message.content) {
         if (!isObject(part)) continue;
-        if (part.type === "image_url" && !model.capabilities.imageInput) {
-          throw invalidRequestDetails(`model ${model.id} does not support image input`);
+        if (part.type === "image_url") {
+          if (!model.capabilities.imageInput) {
+            throw invalidRequestDetails(`model ${model.id} does not support image input`);
+          }
+          // The service sniffs the bytes of a data URL, whatever MIME type it declares (recorded).
+          const url = isObject(part.image_url) ? part.image_url.url : undefined;
+          const format = typeof url === "string" ? dataUrlImageFormat(url) : undefined;
+          if (format !== undefined && !format.image) {
+            throw invalidRequestDetails(`unsupported image format: ${format.mime}`);
+          }
         }
         if (part.type === "video_url" && !model.capabilities.videoInput) {
           throw invalidRequestDetails(`model ${model.id} does not support video input`);
@@ -294,7 +359,7 @@ function validateMessages(model: ModelInfo, raw: unknown, thinking: boolean): Wi
       }
     }
     if (hasToolCalls) {
-      // §2.7: thinking models need the reasoning back on every assistant tool-call message.
+      // Thinking models need the reasoning back on every assistant tool-call message (docs).
       if (
         thinking &&
         (message.reasoning_content === undefined || message.reasoning_content === null)
@@ -348,6 +413,13 @@ function validateResponseFormat(model: ModelInfo, raw: unknown): ChatRequest["re
     if (!isObject(spec) || !isObject(spec.schema)) {
       throw invalidRequestDetails("response_format.json_schema.schema is required");
     }
+    const violation = mfjsViolation(spec.schema);
+    if (violation !== undefined) {
+      // Recorded text; "<" and ">" go out escaped like every error text.
+      throw invalidRequestDetails(
+        `response_format.json_schema is not a valid moonshot flavored json schema, details: <At path '${violation.path}': ${violation.problem}>`,
+      );
+    }
     return { type: "json_schema", schema: spec.schema };
   }
   throw invalidRequestDetails(`response_format.type '${String(raw.type)}' is not supported`);
@@ -363,7 +435,7 @@ function positiveInt(name: string, value: unknown): number | undefined {
 
 /**
  * Validates a chat body against the served models. `extraPromptTokens` is added before the
- * context check (the `$web_search` results a follow-up call injects, §2.5).
+ * context check (the `$web_search` results a follow-up call injects).
  */
 export function validateChatRequest(
   body: unknown,
@@ -377,11 +449,13 @@ export function validateChatRequest(
   const model = served.get(body.model);
   if (!model) throw modelNotFound(body.model);
   if (body.functions !== undefined || body.function_call !== undefined) {
-    // doc:migrate: the deprecated functions API is not supported.
+    // The deprecated functions API is not supported (docs).
     throw invalidRequestDetails("functions is not supported, please use tools instead");
   }
   const thinking = resolveThinking(model, body.thinking);
   const n = validateSampling(model, body, thinking);
+  validateLogprobs(model, body);
+  const reasoningEffort = validateReasoningEffort(model, body.reasoning_effort);
   const tools = validateTools(model, body.tools, thinking);
   const toolChoice =
     tools.length > 0 ? validateToolChoice(model, body.tool_choice, tools, thinking) : "auto";
@@ -400,7 +474,7 @@ export function validateChatRequest(
   const promptTokens = estimatePromptTokens(messages, tools);
   const requested = promptTokens + extraPromptTokens(messages) + (maxTokens ?? 0);
   if (requested > model.contextWindow) {
-    // Live 2026 wording (§5.2 "Observed real variants").
+    // Recorded 2026 wording.
     throw invalidRequestDetails(
       `Your request exceeded model token limit: ${model.contextWindow} (requested: ${requested})`,
     );
@@ -418,6 +492,7 @@ export function validateChatRequest(
     maxTokens,
     responseFormat,
     partial: last?.role === "assistant" && last.partial === true,
+    reasoningEffort,
     promptTokens,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Routes one request: records it, applies faults (header `x-emulator-fault` or the schedule),
- * checks auth (reference §1.2), dispatches to the endpoint handler (§1.3) and turns thrown
- * `EmulatorApiError`s into the service's error envelope (§5.1).
+ * checks auth, dispatches to the endpoint handler and turns thrown `EmulatorApiError`s into the
+ * service's error envelope (docs/moonshot-wire.md "Errors").
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { balanceBody, estimateBody } from "./account-api.ts";
@@ -66,7 +66,7 @@ async function dispatch(
 }
 
 function authorized(req: IncomingMessage, apiKey: string | undefined): boolean {
-  // Like the service, a request without a bearer token is refused (§1.2); without a configured
+  // Like the service, a request without a bearer token is refused (recorded 401); without a configured
   // key any token is accepted.
   if (apiKey === undefined) return /^Bearer \S+/.test(req.headers.authorization ?? "");
   return req.headers.authorization === `Bearer ${apiKey}`;
@@ -116,7 +116,7 @@ async function serve(ctx: RequestContext, state: EmulatorState, modelsBody: stri
       return;
     }
     if (error instanceof EmulatorApiError) {
-      sendError(ctx, error.status, error.type, error.message);
+      sendError(ctx, error.status, error.type, error.message, error.headers);
     } else {
       const message = error instanceof Error ? error.message : String(error);
       sendError(ctx, 500, "server_error", `Internal server error: ${message}`);

@@ -1,6 +1,6 @@
 /**
- * Generates a value that matches a JSON Schema: tool-call arguments (reference §2.4) and
- * `json_schema` structured output (§2.3). Covers what MFJS tool schemas use: objects with
+ * Generates a value that matches a JSON Schema: tool-call arguments and `json_schema` structured
+ * output (docs/moonshot-wire.md "Tools"). Covers what MFJS tool schemas use: objects with
  * required properties, primitive types, enums/const, arrays (items/prefixItems, min/maxItems),
  * nested objects, anyOf/oneOf/allOf, `$ref` to `$defs`/`definitions`, string formats and bounds.
  */

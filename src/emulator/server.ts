@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MODEL_CATALOG } from "../models/catalog.ts";
+import { CURRENT_LINEUP, isLineup, LINEUPS, type Lineup, lineupModels } from "../models/lineup.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import { FaultSchedule, type FaultSpec } from "./faults.ts";
 import { FileStore } from "./file-store.ts";
@@ -20,15 +21,15 @@ import type { EmulatorState } from "./state.ts";
 export interface EmulatorLimits {
   /** Requests per minute for chat completions; default unlimited. */
   rpm?: number;
-  /** Tokens per minute (prompt + requested max tokens, §5.3); default unlimited. */
+  /** Tokens per minute (prompt + requested max tokens); default unlimited. */
   tpm?: number;
   /** Concurrent chat completions; default unlimited. */
   concurrency?: number;
-  /** Files kept at once; default 1,000 (§4.2). */
+  /** Files kept at once; default 1,000. */
   maxFiles?: number;
-  /** Bytes per file; default 100 MB (§4.2). */
+  /** Bytes per file; default 100 MB. */
   maxFileBytes?: number;
-  /** Bytes over all files; default 10 GB (§4.2). */
+  /** Bytes over all files; default 10 GB. */
   maxTotalBytes?: number;
 }
 
@@ -48,7 +49,17 @@ export interface EmulatorOptions {
   host?: string;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (else 401). */
   apiKey?: string;
-  /** Served model ids; default every catalog model not `retired`. Unknown ids throw. */
+  /**
+   * Which era of Moonshot's lineup answers: `"2026-09"` (default, {@link CURRENT_LINEUP}: kimi-k3,
+   * kimi-k2.7-code(-highspeed), kimi-k2.6) or `"2025-10"` (the seed era: kimi-k2-*-preview,
+   * kimi-thinking-preview, moonshot-v1-*, kimi-latest). Every other id answers the service's 404.
+   * An unknown name throws.
+   */
+  lineup?: Lineup;
+  /**
+   * Served model ids, instead of a lineup (any catalog id, retired ones included). Unknown ids
+   * throw; so does naming both `models` and `lineup`.
+   */
   models?: readonly string[];
   /** Seed of the deterministic replies; default 0. */
   seed?: number;
@@ -56,7 +67,7 @@ export interface EmulatorOptions {
   filesDir?: string;
   /** Rate and file limits. */
   limits?: EmulatorLimits;
-  /** Balance reported and checked (≤ 0 available ⇒ 429 quota error, §4.4). */
+  /** Balance reported and checked (≤ 0 available ⇒ 429 quota error). */
   balance?: EmulatorBalance;
   /** Every chat request gets 429 `exceeded_current_quota_error`. */
   quotaExhausted?: boolean;
@@ -98,11 +109,22 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-function servedModels(ids: readonly string[] | undefined): Map<string, ModelInfo> {
+function servedModels(options: EmulatorOptions): Map<string, ModelInfo> {
   const served = new Map<string, ModelInfo>();
+  const { models: ids, lineup } = options;
+  if (lineup !== undefined && !isLineup(String(lineup))) {
+    throw new Error(
+      `startEmulator: unknown lineup "${String(lineup)}"; valid lineups: ${Object.keys(LINEUPS).join(", ")}`,
+    );
+  }
   if (!ids) {
-    for (const model of MODEL_CATALOG) if (model.status !== "retired") served.set(model.id, model);
+    for (const model of lineupModels(lineup ?? CURRENT_LINEUP)) served.set(model.id, model);
     return served;
+  }
+  if (lineup !== undefined) {
+    throw new Error(
+      "startEmulator: give either `models` or `lineup`, not both (`models` names the served ids itself)",
+    );
   }
   for (const id of ids) {
     const model = MODEL_CATALOG.find((entry) => entry.id === id);
@@ -133,7 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const seed = options.seed ?? 0;
   const state: EmulatorState = {
     apiKey: options.apiKey,
-    served: servedModels(options.models),
+    served: servedModels(options),
     seed,
     fingerprint: systemFingerprint(0x41b1161c ^ seed),
     chunkDelayMs: options.chunkDelayMs ?? 0,

@@ -1,8 +1,8 @@
 /**
- * Writes an SSE response (`data: <json>\n\n` … `data: [DONE]\n\n`, reference §3.2). With no
- * delay and no fault the whole stream goes out in one write (the hot path for benchmarks);
- * otherwise chunk by chunk, with the inter-chunk delay, a socket cut after K chunks (no [DONE])
- * or a malformed `data:` line after K chunks.
+ * Writes an SSE response (`data: <json>\n\n` … `data: [DONE]\n\n`, docs/moonshot-wire.md
+ * "Streams"). With no delay and no fault the whole stream goes out in one write (the hot path for
+ * benchmarks); otherwise chunk by chunk, with the inter-chunk delay, a socket cut after K chunks
+ * (no [DONE]) or a malformed `data:` line after K chunks.
  */
 import type { FaultKind } from "./faults.ts";
 import { baseHeaders, type RequestContext } from "./http-response.ts";
@@ -20,6 +20,7 @@ export async function writeSse(
   events: readonly string[],
   delayMs: number,
   sleep: (ms: number) => Promise<void>,
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const { res } = ctx;
   if (res.destroyed) return;
@@ -28,6 +29,7 @@ export async function writeSse(
   res.writeHead(200, {
     ...baseHeaders("text/event-stream; charset=utf-8"),
     "cache-control": "no-cache",
+    ...extraHeaders,
   });
   const delay = fault?.kind === "slow-stream" ? fault.ms : delayMs;
   // K past the end means "at the terminator": the cut still withholds [DONE] (after the

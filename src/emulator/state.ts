@@ -9,7 +9,7 @@ import type { PromptCache } from "./prompt-cache.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import type { LogSink, RequestRecorder } from "./request-log.ts";
 
-/** Balance in USD (reference §4.4). */
+/** Balance in USD. */
 export interface BalanceState {
   cash: number;
   voucher: number;
@@ -35,7 +35,7 @@ export interface EmulatorState {
   sleep(ms: number): Promise<void>;
 }
 
-/** `available_balance`: cash + voucher, or only the voucher when cash is negative (§4.4). */
+/** `available_balance`: cash + voucher, or only the voucher when cash is negative (docs). */
 export function availableBalance(balance: BalanceState): number {
   return balance.cash < 0 ? balance.voucher : balance.cash + balance.voucher;
 }

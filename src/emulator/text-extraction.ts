@@ -1,8 +1,8 @@
 /**
- * Text extraction for `purpose: "file-extract"` uploads (reference §4.2): text-like formats are
+ * Text extraction for `purpose: "file-extract"` uploads (docs/moonshot-wire.md "Files"): text-like formats are
  * decoded as UTF-8 (HTML with tags stripped), PDFs go through `unpdf` (PDF.js, loaded lazily so
  * the server starts fast). Anything else fails the way the service reports failures: the file
- * gets `status: "error"` and `/content` answers 500 `Failed to extract file: …` (§5.2).
+ * gets `status: "error"` and `/content` answers 500 `Failed to extract file: …`.
  */
 import { extname } from "node:path";
 
@@ -115,7 +115,7 @@ export async function extractText(filename: string, bytes: Uint8Array): Promise<
     const fileType = "application/pdf";
     try {
       const text = await extractPdf(bytes);
-      // Image-only PDFs need OCR, which the emulator does not do (§4.2 FAQ).
+      // Image-only PDFs need OCR, which the emulator does not do (docs FAQ).
       if (!text) return { ok: false, error: "no text found in the PDF", fileType };
       return { ok: true, text, fileType };
     } catch (error) {

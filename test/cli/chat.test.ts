@@ -12,38 +12,43 @@ const KEY = "sk-cli-test-secret-0123456789";
 
 describe("kimi-provider chat", () => {
   let emu: RunningEmulator;
+  /** The 2025 lineup, for moonshot-v1's temperature range and usage shape. */
+  let emu2025: RunningEmulator;
   const temp = new TempDirs();
   let state: string;
-  const env = () => ({
+  const env = (server: RunningEmulator = emu) => ({
     KIMI_API_KEY: KEY,
-    KIMI_BASE_URL: emu.baseURL,
+    KIMI_BASE_URL: server.baseURL,
     KIMI_STATE_DIR: state,
     HOME: state,
   });
-  const chatBodies = () =>
-    emu.requests
+  const chatBodies = (server: RunningEmulator = emu) =>
+    server.requests
       .filter((request) => request.method === "POST" && request.path === "/v1/chat/completions")
       .map((request) => request.body as Record<string, unknown>);
 
   before(async () => {
     emu = await startEmulator({ apiKey: KEY, seed: 7 });
+    emu2025 = await startEmulator({ apiKey: KEY, seed: 7, lineup: "2025-10" });
     state = temp.make();
   });
   after(async () => {
     await emu.close();
+    await emu2025.close();
     temp.cleanup();
   });
 
   it("streams the answer for a prompt given as arguments and sends it as one user message", async () => {
     emu.clearRequests();
-    const run = await runCli(["chat", "Say", "hello"], { env: env() });
+    // The default model (kimi-k2.6) thinks; its reasoning would go to stderr.
+    const run = await runCli(["chat", "--hide-reasoning", "Say", "hello"], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.stdout.length > 10);
     assert.ok(run.stdout.endsWith("\n"));
     assert.equal(run.stderr, "");
     const [body] = chatBodies();
     assert.equal(body?.stream, true);
-    assert.equal(body?.model, "kimi-k2-0905-preview");
+    assert.equal(body?.model, "kimi-k2.6");
     assert.deepEqual(body?.messages, [{ role: "user", content: "Say hello" }]);
   });
 
@@ -65,7 +70,7 @@ describe("kimi-provider chat", () => {
   });
 
   it("--json prints exactly one object with the contract's fields, and sends -m, -s, --temperature, --max-tokens", async () => {
-    emu.clearRequests();
+    emu2025.clearRequests();
     const run = await runCli(
       [
         "chat",
@@ -80,7 +85,7 @@ describe("kimi-provider chat", () => {
         "300",
         "Hi",
       ],
-      { env: env() },
+      { env: env(emu2025) },
     );
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -114,7 +119,7 @@ describe("kimi-provider chat", () => {
     assert.equal(cost.input, usd(((usage.prompt_tokens ?? 0) * 0.2) / 1e6));
     assert.equal(cost.output, usd(((usage.completion_tokens ?? 0) * 2) / 1e6));
     assert.equal(cost.total, usd((cost.input ?? 0) + (cost.output ?? 0)));
-    const [body] = chatBodies();
+    const [body] = chatBodies(emu2025);
     assert.deepEqual(body?.messages, [
       { role: "system", content: "Be brief." },
       { role: "user", content: "Hi" },
@@ -154,13 +159,13 @@ describe("kimi-provider chat", () => {
 
   it("--summary prints one line on stderr with tokens, cached share and cost", async () => {
     const run = await runCli(
-      ["chat", "--summary", "-m", "kimi-k2-0905-preview", "Tell me a fact"],
+      ["chat", "--summary", "--hide-reasoning", "-m", "kimi-k2.6", "Tell me a fact"],
       { env: env() },
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stderr,
-      /^kimi-k2-0905-preview: \d+ prompt tokens \(\d+% cached\) \+ \d+ completion = \d+ tokens, \$\d+\.\d+\n$/,
+      /^kimi-k2\.6: \d+ prompt tokens \(\d+% cached\) \+ \d+ completion = \d+ tokens, \$\d+\.\d+\n$/,
     );
   });
 
@@ -189,7 +194,7 @@ describe("kimi-provider chat", () => {
       env: env(),
     });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^\[tool call get_weather:0\] get_weather\(\{.*"city".*\}\)$/m);
+    assert.match(run.stdout, /^\[tool call get_weather_0\] get_weather\(\{.*"city".*\}\)$/m);
     assert.deepEqual(chatBodies()[0]?.tools, JSON.parse(readFileSync(tools, "utf8")));
     const json = await runCli(["chat", "--json", "--tools", tools, "Use get_weather for Paris"], {
       env: env(),
@@ -200,7 +205,7 @@ describe("kimi-provider chat", () => {
     };
     assert.equal(parsed.finish_reason, "tool_calls");
     assert.equal(parsed.tool_calls.length, 1);
-    assert.equal(parsed.tool_calls[0]?.id, "get_weather:0");
+    assert.equal(parsed.tool_calls[0]?.id, "get_weather_0");
     assert.equal(parsed.tool_calls[0]?.function.name, "get_weather");
     assert.equal(
       typeof (JSON.parse(parsed.tool_calls[0]?.function.arguments ?? "") as { city: unknown }).city,

@@ -66,7 +66,12 @@ describe("kimi-provider commands", () => {
     );
     assert.match(
       table.stdout,
-      /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+\S+\s+recommended$/m,
+      /^kimi-k2\.6\s+262,144\s+0\.16\s+0\.95\s+4\.00\s+\S+\s+recommended$/m,
+    );
+    // Retired models stay listed with the prices they had.
+    assert.match(
+      table.stdout,
+      /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+\S+\s+retired\b/m,
     );
     const json = await runCli(["models", "--json"]);
     const models = JSON.parse(json.stdout) as {
@@ -89,7 +94,8 @@ describe("kimi-provider commands", () => {
       },
       { hit: 0.15, miss: 0.6, out: 2.5 },
     );
-    assert.equal(k2?.status, "recommended");
+    assert.equal(k2?.status, "retired");
+    assert.equal(models.find((model) => model.id === "kimi-k2.6")?.status, "recommended");
   });
 
   it("models --refresh merges GET /v1/models: models the account lacks are marked unavailable", async () => {
@@ -205,21 +211,13 @@ describe("kimi-provider commands", () => {
     ]);
     assert.equal(tooMany.code, 2);
     assert.match(tooMany.stderr, /usage error \(--cached\)/);
-    const unpriced = await runCli([
-      "cost",
-      "-m",
-      "kimi-k3",
-      "--input",
-      "5",
-      "--output",
-      "5",
-      "--json",
-    ]);
-    assert.deepEqual(JSON.parse(unpriced.stdout), {
+    // kimi-k3 is priced since September 2026: 5 tokens at $3.00 in, 5 at $15.00 out.
+    const k3 = await runCli(["cost", "-m", "kimi-k3", "--input", "5", "--output", "5", "--json"]);
+    assert.deepEqual(JSON.parse(k3.stdout), {
       model: "kimi-k3",
-      input: null,
-      output: null,
-      total: null,
+      input: 0.000015,
+      output: 0.000075,
+      total: 0.00009,
     });
   });
 
@@ -303,7 +301,9 @@ describe("kimi-provider commands", () => {
     assert.ok(run.stdout.trim().length > 0);
     const lines = run.stderr.split("\n");
     assert.equal(lines[0], "no KIMI_API_KEY: answering from the local emulator");
-    assert.match(lines[1] ?? "", /^kimi-k2-0905-preview: \d+ prompt tokens/);
+    // Then kimi-k2.6's reasoning, and the summary as the last line.
+    assert.equal(lines.at(-1), "");
+    assert.match(lines.at(-2) ?? "", /^kimi-k2\.6: \d+ prompt tokens/);
     const balance = await runCli(["balance", "--json"], {
       env: { KIMI_STATE_DIR: state, HOME: state },
     });
@@ -337,5 +337,75 @@ describe("kimi-provider commands", () => {
     const badPort = await runCli(["emulator", "--port", "99999"]);
     assert.equal(badPort.code, 2);
     assert.match(badPort.stderr, /usage error \(--port\)/);
+  });
+
+  it("emulator --lineup, --api-key, --rpm: the 2025 models answer, the key is required, the limit holds", async () => {
+    const key = "sk-emulator-flag-test-0123";
+    let seen = "";
+    let checks: Promise<void> | undefined;
+    const results: Record<string, unknown> = {};
+    const run = await runCli(
+      ["emulator", "--port", "0", "--lineup", "2025-10", "--api-key", key, "--rpm", "1"],
+      {
+        onStdout: (chunk, child) => {
+          seen += chunk;
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(seen);
+          if (!match?.[1] || checks) return;
+          const base = match[1];
+          const post = (model: string, auth: string) =>
+            fetch(`${base}/chat/completions`, {
+              method: "POST",
+              headers: { authorization: auth, "content-type": "application/json" },
+              body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+            });
+          checks = (async () => {
+            results.noKey = (await post("kimi-k2-0905-preview", "Bearer sk-other")).status;
+            const models = (await (
+              await fetch(`${base}/models`, { headers: { authorization: `Bearer ${key}` } })
+            ).json()) as { data: { id: string }[] };
+            results.models = models.data.map((model) => model.id);
+            results.k2 = (await post("kimi-k2-0905-preview", `Bearer ${key}`)).status;
+            const limited = await post("moonshot-v1-8k", `Bearer ${key}`);
+            results.limited = [limited.status, limited.headers.get("retry-after")];
+          })().finally(() => child.kill("SIGINT"));
+        },
+      },
+    );
+    await checks;
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(results.noKey, 401);
+    assert.ok((results.models as string[]).includes("moonshot-v1-8k"));
+    assert.equal((results.models as string[]).includes("kimi-k2.6"), false);
+    assert.equal(results.k2, 200);
+    assert.equal((results.limited as unknown[])[0], 429);
+    assert.match(String((results.limited as unknown[])[1]), /^\d+$/);
+    assert.match(run.stdout, /^Lineup 2025-10: kimi-k2-0905-preview, /m);
+    assert.match(run.stdout, /^Limits: 1 requests\/min$/m);
+    // The key is never printed.
+    assert.equal(run.stdout.includes(key), false);
+    assert.equal(run.stderr.includes(key), false);
+  });
+
+  it("emulator flags with bad values exit 2 with a message naming the flag", async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ["--lineup", "2024-01"],
+        /--lineup "2024-01" is not a lineup: valid lineups are 2026-09, 2025-10 \(default 2026-09\)/,
+      ],
+      [
+        ["--rpm", "0"],
+        /usage error \(--rpm\)[\s\S]*--rpm "0" is invalid: use a whole number of requests per minute from 1 up/,
+      ],
+      [["--tpm", "lots"], /usage error \(--tpm\)/],
+      [["--concurrency", "1.5"], /usage error \(--concurrency\)/],
+      [["--chunk-delay", "-5"], /usage error \(--chunk-delay\)/],
+      [["--api-key", ""], /usage error \(--api-key\)[\s\S]*needs a key without spaces/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(["emulator", "--port", "0", ...args]);
+      assert.equal(run.code, 2, args.join(" "));
+      assert.match(run.stderr, message, args.join(" "));
+      assert.equal(run.stdout, "", args.join(" "));
+    }
   });
 });

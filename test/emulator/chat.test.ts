@@ -37,22 +37,64 @@ const TIME_TOOL = {
   },
 };
 
+/** kimi-k2.6 with thinking off: the 2026 model that answers without reasoning. */
+const K26_PLAIN = { model: "kimi-k2.6", thinking: { type: "disabled" } } as const;
+
 describe("chat completions", () => {
   let emu: RunningEmulator;
+  let emu2025: RunningEmulator;
   before(async () => {
     emu = await withEmulator({ seed: 7 });
+    emu2025 = await withEmulator({ seed: 7, lineup: "2025-10" });
   });
-  after(() => emu.close());
+  after(async () => {
+    await emu.close();
+    await emu2025.close();
+  });
 
-  it("answers JSON with Moonshot's shape, ids and headers", async () => {
+  it("answers JSON with the 2026 shape, ids and headers", async () => {
     const messages = [user("How do I sort a list in Python?")];
-    const res = await chat(emu, { model: "kimi-k2-0905-preview", messages });
+    const res = await chat(emu, { ...K26_PLAIN, messages });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+    assert.match(
+      res.headers.get("msh-request-id") ?? "",
+      /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    assert.match(res.headers.get("x-msh-trace-id") ?? "", /^[0-9a-f]{32}$/);
+    assert.equal(res.headers.get("msh-trace-mode"), "on");
+    assert.equal(res.headers.get("msh-context-cache-token-saved"), null);
+    const body = res.json;
+    assert.deepEqual(Object.keys(body), ["id", "object", "created", "model", "choices", "usage"]);
+    assert.match(
+      body.id,
+      /^chatcmpl-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    assert.equal(body.object, "chat.completion");
+    assert.equal(body.model, "kimi-k2.6");
+    assert.equal(body.choices.length, 1);
+    const choice = body.choices[0];
+    assert.equal(choice.index, 0);
+    assert.equal(choice.finish_reason, "stop");
+    assert.deepEqual(Object.keys(choice.message), ["role", "content"]);
+    assert.match(choice.message.content, /sort a list in Python/);
+    // A miss on a 2026 model: no cached keys at all.
+    assert.deepEqual(body.usage, {
+      prompt_tokens: estimatePromptTokens(messages),
+      completion_tokens: estimateTextTokens(choice.message.content),
+      total_tokens: estimatePromptTokens(messages) + estimateTextTokens(choice.message.content),
+    });
+  });
+
+  it("answers JSON with the 2025 shape on the 2025 lineup", async () => {
+    const messages = [user("How do I sort a list in Python?")];
+    const res = await chat(emu2025, { model: "kimi-k2-0905-preview", messages });
     assert.equal(res.status, 200);
     assert.match(
       res.headers.get("msh-request-id") ?? "",
       /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
-    assert.match(res.headers.get("x-trace-id") ?? "", /^[0-9a-f]{32}$/);
+    assert.match(res.headers.get("x-msh-trace-id") ?? "", /^[0-9a-f]{32}$/);
     const body = res.json;
     assert.match(body.id, /^chatcmpl-[0-9a-f]{24}$/);
     assert.equal(Number.parseInt(body.id.slice(9, 17), 16), body.created);
@@ -73,14 +115,14 @@ describe("chat completions", () => {
   });
 
   it("is deterministic for a seed", async () => {
-    const body = { model: "moonshot-v1-8k", messages: [user("Explain recursion briefly")] };
+    const body = { ...K26_PLAIN, messages: [user("Explain recursion briefly")] };
     const a = await chat(emu, body);
     const b = await chat(emu, body);
     assert.equal(a.json.choices[0].message.content, b.json.choices[0].message.content);
   });
 
-  it("streams with role only first, usage in choices[0] of the finish chunk, then [DONE]", async () => {
-    const res = await chat(emu, {
+  it("streams with role only first, usage in choices[0] of the finish chunk, then [DONE] (2025)", async () => {
+    const res = await chat(emu2025, {
       model: "kimi-k2-0905-preview",
       stream: true,
       messages: [user("Hello there")],
@@ -93,6 +135,7 @@ describe("chat completions", () => {
       assert.equal("role" in (chunk.choices[0]?.delta ?? {}), false);
     const ids = new Set(chunks.map((chunk: Wire) => chunk.id));
     assert.equal(ids.size, 1);
+    for (const chunk of chunks) assert.match(chunk.system_fingerprint, /^fpv0_[0-9a-f]{8}$/);
     const finish = chunks[chunks.length - 1];
     assert.deepEqual(finish.choices[0].delta, {});
     assert.equal(finish.choices[0].finish_reason, "stop");
@@ -103,23 +146,81 @@ describe("chat completions", () => {
   });
 
   it("adds the choices:[] usage chunk with include_usage", async () => {
-    const res = await chat(emu, {
-      model: "kimi-k2-0905-preview",
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [user("Hello there")],
-    });
-    const chunks = sseChunks(res.text);
-    const last = chunks[chunks.length - 1];
-    assert.deepEqual(last.choices, []);
-    const finish = chunks[chunks.length - 2];
-    assert.equal(finish.choices[0].finish_reason, "stop");
-    assert.deepEqual(last.usage, finish.choices[0].usage);
+    for (const [server, body] of [
+      [emu2025, { model: "kimi-k2-0905-preview" }],
+      [emu, K26_PLAIN],
+      [emu, { model: "kimi-k3" }],
+    ] as const) {
+      const res = await chat(server, {
+        ...body,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [user("Hello there")],
+      });
+      const chunks = sseChunks(res.text);
+      const last = chunks[chunks.length - 1];
+      assert.deepEqual(last.choices, []);
+      const finish = chunks[chunks.length - 2];
+      assert.equal(finish.choices[0].finish_reason, "stop");
+      assert.deepEqual(last.usage, finish.choices[0].usage);
+      // 2026 models send no system_fingerprint; 2025 models send it on every chunk.
+      const modern = body.model !== "kimi-k2-0905-preview";
+      for (const chunk of chunks) assert.equal("system_fingerprint" in chunk, !modern, body.model);
+    }
   });
 
-  it("streams reasoning_content before content for thinking models, and not when disabled", async () => {
+  it("streams the 2026 shape: role with empty content, reasoning, an empty reasoning delta, content", async () => {
     const res = await chat(emu, {
       model: "kimi-k2.6",
+      stream: true,
+      messages: [user("What is 2+2?")],
+    });
+    const chunks = sseChunks(res.text);
+    assert.match(
+      chunks[0].id,
+      /^chatcmpl-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    assert.deepEqual(chunks[0].choices[0].delta, { role: "assistant", content: "" });
+    const kinds = chunks.slice(1, -1).map((chunk: Wire) => {
+      const delta = chunk.choices[0].delta;
+      assert.equal(Object.keys(delta).length, 1, JSON.stringify(delta));
+      if ("reasoning_content" in delta) return delta.reasoning_content === "" ? "e" : "r";
+      return "content" in delta ? "c" : "?";
+    });
+    // Reasoning, then exactly one empty reasoning delta, then content (recorded order).
+    assert.match(kinds.join(""), /^r+ec+$/);
+    const usage = chunks[chunks.length - 1].choices[0].usage;
+    const reasoning = chunks
+      .map((chunk: Wire) => chunk.choices[0].delta.reasoning_content ?? "")
+      .join("");
+    const content = chunks.map((chunk: Wire) => chunk.choices[0].delta.content ?? "").join("");
+    assert.equal(
+      usage.completion_tokens,
+      estimateTextTokens(reasoning) + estimateTextTokens(content),
+    );
+    assert.deepEqual(Object.keys(usage), [
+      "prompt_tokens",
+      "completion_tokens",
+      "total_tokens",
+      "completion_tokens_details",
+    ]);
+    assert.equal(usage.completion_tokens_details.reasoning_tokens, estimateTextTokens(reasoning));
+
+    const off = await chat(emu, { ...K26_PLAIN, stream: true, messages: [user("What is 2+2?")] });
+    const offChunks = sseChunks(off.text);
+    assert.deepEqual(offChunks[0].choices[0].delta, { role: "assistant", content: "" });
+    for (const chunk of offChunks)
+      assert.equal("reasoning_content" in (chunk.choices[0]?.delta ?? {}), false);
+    const plain = await chat(emu, { ...K26_PLAIN, messages: [user("What is 2+2?")] });
+    assert.equal(plain.status, 200);
+    assert.equal("reasoning_content" in plain.json.choices[0].message, false);
+    const always = await chat(emu, { model: "kimi-k3", messages: [user("Why?")] });
+    assert.ok(always.json.choices[0].message.reasoning_content.length > 0);
+  });
+
+  it("streams the 2025 thinking shape: the role on the first reasoning delta, reasoning before content", async () => {
+    const res = await chat(emu2025, {
+      model: "kimi-thinking-preview",
       stream: true,
       messages: [user("What is 2+2?")],
     });
@@ -137,6 +238,7 @@ describe("chat completions", () => {
     assert.ok(kinds.indexOf("r") === 0 && firstContent > 0);
     assert.equal(kinds.slice(firstContent).includes("r"), false);
     assert.equal(chunks[0].choices[0].delta.role, "assistant");
+    assert.ok(chunks[0].choices[0].delta.reasoning_content.length > 0);
     const usage = chunks[chunks.length - 1].choices[0].usage;
     const reasoning = chunks
       .map((chunk: Wire) => chunk.choices[0].delta.reasoning_content ?? "")
@@ -146,24 +248,12 @@ describe("chat completions", () => {
       usage.completion_tokens,
       estimateTextTokens(reasoning) + estimateTextTokens(content),
     );
-    assert.equal(usage.completion_tokens_details.reasoning_tokens, estimateTextTokens(reasoning));
-    assert.equal(usage.prompt_tokens_details.cached_tokens, usage.cached_tokens);
-
-    const off = await chat(emu, {
-      model: "kimi-k2.6",
-      thinking: { type: "disabled" },
-      messages: [user("What is 2+2?")],
-    });
-    assert.equal(off.status, 200);
-    assert.equal("reasoning_content" in off.json.choices[0].message, false);
-    const always = await chat(emu, { model: "kimi-k2-thinking-turbo", messages: [user("Why?")] });
-    assert.ok(always.json.choices[0].message.reasoning_content.length > 0);
   });
 
   it("continues a partial assistant message without echoing the prefix", async () => {
     const prefix = "Once upon a time";
     const res = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       messages: [user("Tell me a story"), { role: "assistant", content: prefix, partial: true }],
     });
     assert.equal(res.status, 200);
@@ -175,14 +265,14 @@ describe("chat completions", () => {
 
   it("stops with length when max_tokens runs out; completion_tokens equals the cap", async () => {
     const res = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       max_tokens: 5,
       messages: [user("Explain TCP in detail")],
     });
     assert.equal(res.json.choices[0].finish_reason, "length");
     assert.equal(res.json.usage.completion_tokens, 5);
     const both = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       max_tokens: 500,
       max_completion_tokens: 3,
       stream: true,
@@ -197,7 +287,7 @@ describe("chat completions", () => {
   it("makes exactly N content chunks with x-emulator-reply-tokens", async () => {
     const res = await chat(
       emu,
-      { model: "kimi-k2-0905-preview", stream: true, messages: [user("long please")] },
+      { ...K26_PLAIN, stream: true, messages: [user("long please")] },
       { "x-emulator-reply-tokens": "250" },
     );
     const chunks = sseChunks(res.text);
@@ -208,16 +298,19 @@ describe("chat completions", () => {
 
   it("calls the named tool with schema-shaped arguments, streamed in fragments", async () => {
     const res = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k3",
       stream: true,
       tools: [WEATHER_TOOL, TIME_TOOL],
       messages: [user("Use get_weather for the weather in Paris")],
     });
     const chunks = sseChunks(res.text);
+    // The empty reasoning delta comes right before the first tool-call delta (recorded).
+    const firstTool = chunks.findIndex((chunk: Wire) => chunk.choices[0].delta.tool_calls);
+    assert.deepEqual(chunks[firstTool - 1].choices[0].delta, { reasoning_content: "" });
     const toolDeltas = chunks.flatMap((chunk: Wire) => chunk.choices[0].delta.tool_calls ?? []);
     assert.deepEqual(toolDeltas[0], {
       index: 0,
-      id: "get_weather:0",
+      id: "get_weather_0",
       type: "function",
       function: { name: "get_weather", arguments: "" },
     });
@@ -239,26 +332,30 @@ describe("chat completions", () => {
   it("makes parallel tool calls and then answers quoting the tool results", async () => {
     const question = user("Call get_time and get_weather for London");
     const first = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       tools: [WEATHER_TOOL, TIME_TOOL],
       messages: [question],
     });
     const message = first.json.choices[0].message;
     assert.equal(first.json.choices[0].finish_reason, "tool_calls");
+    // 2026 non-stream tool calls carry their index first (recorded).
     assert.deepEqual(
-      message.tool_calls.map((call: Wire) => call.id),
-      ["get_time:0", "get_weather:1"],
+      message.tool_calls.map((call: Wire) => [Object.keys(call), call.index, call.id]),
+      [
+        [["index", "id", "type", "function"], 0, "get_time_0"],
+        [["index", "id", "type", "function"], 1, "get_weather_1"],
+      ],
     );
     const second = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       tools: [WEATHER_TOOL, TIME_TOOL],
       messages: [
         question,
         message,
-        { role: "tool", tool_call_id: "get_time:0", name: "get_time", content: "12:34 GMT" },
+        { role: "tool", tool_call_id: "get_time_0", name: "get_time", content: "12:34 GMT" },
         {
           role: "tool",
-          tool_call_id: "get_weather:1",
+          tool_call_id: "get_weather_1",
           name: "get_weather",
           content: '{"temp":"17C","sky":"rain"}',
         },
@@ -269,12 +366,62 @@ describe("chat completions", () => {
     const answer: string = second.json.choices[0].message.content;
     assert.match(answer, /12:34 GMT/);
     assert.match(answer, /"temp":"17C"/);
+    // A later turn's calls count from 0 again, so ids repeat across turns.
+    const third = await chat(emu, {
+      ...K26_PLAIN,
+      tools: [WEATHER_TOOL, TIME_TOOL],
+      messages: [
+        question,
+        message,
+        { role: "tool", tool_call_id: "get_time_0", name: "get_time", content: "12:34 GMT" },
+        { role: "tool", tool_call_id: "get_weather_1", name: "get_weather", content: "{}" },
+        { role: "assistant", content: answer },
+        user("Now call get_time again"),
+      ],
+    });
+    assert.deepEqual(
+      third.json.choices[0].message.tool_calls.map((call: Wire) => call.id),
+      ["get_time_0"],
+    );
+  });
+
+  it("numbers 2025 tool-call ids name:idx across the whole conversation", async () => {
+    const question = user("Call get_time and get_weather for London");
+    const first = await chat(emu2025, {
+      model: "kimi-k2-0905-preview",
+      tools: [WEATHER_TOOL, TIME_TOOL],
+      messages: [question],
+    });
+    const message = first.json.choices[0].message;
+    assert.deepEqual(
+      message.tool_calls.map((call: Wire) => [Object.keys(call), call.id]),
+      [
+        [["id", "type", "function"], "get_time:0"],
+        [["id", "type", "function"], "get_weather:1"],
+      ],
+    );
+    const later = await chat(emu2025, {
+      model: "kimi-k2-0905-preview",
+      tools: [WEATHER_TOOL, TIME_TOOL],
+      messages: [
+        question,
+        message,
+        { role: "tool", tool_call_id: "get_time:0", name: "get_time", content: "12:34 GMT" },
+        { role: "tool", tool_call_id: "get_weather:1", name: "get_weather", content: "{}" },
+        { role: "assistant", content: "Done." },
+        user("Now call get_time again"),
+      ],
+    });
+    assert.deepEqual(
+      later.json.choices[0].message.tool_calls.map((call: Wire) => call.id),
+      ["get_time:2"],
+    );
   });
 
   it("runs the $web_search round trip and bills the search tokens in prompt_tokens", async () => {
     const tools = [{ type: "builtin_function", function: { name: "$web_search" } }];
     const question = user("What happened in the news today?");
-    const first = await chat(emu, { model: "kimi-k2-0905-preview", tools, messages: [question] });
+    const first = await chat(emu, { ...K26_PLAIN, tools, messages: [question] });
     assert.equal(first.json.choices[0].finish_reason, "tool_calls");
     const call = first.json.choices[0].message.tool_calls[0];
     assert.equal(call.function.name, "$web_search");
@@ -291,7 +438,7 @@ describe("chat completions", () => {
         content: call.function.arguments,
       },
     ];
-    const second = await chat(emu, { model: "kimi-k2-0905-preview", tools, messages: history });
+    const second = await chat(emu, { ...K26_PLAIN, tools, messages: history });
     assert.equal(second.json.choices[0].finish_reason, "stop");
     assert.equal(
       second.json.usage.prompt_tokens,
@@ -301,7 +448,7 @@ describe("chat completions", () => {
 
   it("returns a JSON object in json_object mode and a schema match in json_schema mode", async () => {
     const obj = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       response_format: { type: "json_object" },
       messages: [user("Reply in JSON with a short answer")],
     });
@@ -327,7 +474,7 @@ describe("chat completions", () => {
       },
     };
     const res = await chat(emu, {
-      model: "kimi-k2-0905-preview",
+      ...K26_PLAIN,
       stream: true,
       response_format: { type: "json_schema", json_schema: { name: "person", schema } },
       messages: [user("Make up a person")],
@@ -350,7 +497,9 @@ describe("chat completions", () => {
       model: "kimi-k2.6",
       messages: [system, user("First question?")],
     });
-    assert.equal(first.json.usage.cached_tokens, 0);
+    // A 2026 miss carries no cached keys (recorded).
+    assert.equal("cached_tokens" in first.json.usage, false);
+    assert.equal("prompt_tokens_details" in first.json.usage, false);
     const reply = first.json.choices[0].message;
     const history = [
       system,
@@ -363,20 +512,53 @@ describe("chat completions", () => {
     assert.equal(second.json.usage.cached_tokens, expected);
     assert.equal(second.json.usage.prompt_tokens_details.cached_tokens, expected);
     assert.equal(second.json.usage.prompt_tokens, estimatePromptTokens(history));
+    assert.deepEqual(Object.keys(second.json.usage), [
+      "prompt_tokens",
+      "completion_tokens",
+      "total_tokens",
+      "cached_tokens",
+      "completion_tokens_details",
+      "prompt_tokens_details",
+    ]);
+    assert.equal(second.headers.get("msh-context-cache-token-saved"), String(expected));
+    // An identical repeat is a hit on the whole prompt (recorded: 93/93, 213/213).
+    const again = await chat(emu, { model: "kimi-k2.6", messages: history });
+    assert.equal(again.json.usage.cached_tokens, again.json.usage.prompt_tokens);
+    assert.equal(
+      again.json.usage.prompt_tokens_details.cached_tokens,
+      estimatePromptTokens(history),
+    );
+    assert.equal(
+      again.headers.get("msh-context-cache-token-saved"),
+      String(estimatePromptTokens(history)),
+    );
     // A one-byte change in the first message breaks the prefix.
     const changed = await chat(emu, {
       model: "kimi-k2.6",
       messages: [{ ...system, content: `${system.content} ` }, user("Second?")],
     });
-    assert.equal(changed.json.usage.cached_tokens, 0);
+    assert.equal("cached_tokens" in changed.json.usage, false);
+    // 2025 K2 reports cached_tokens at the top level only, 0 on a miss.
+    const k2 = await chat(emu2025, {
+      model: "kimi-k2-0905-preview",
+      messages: [system, user("q")],
+    });
+    assert.equal(k2.json.usage.cached_tokens, 0);
+    assert.equal("prompt_tokens_details" in k2.json.usage, false);
+    const k2Again = await chat(emu2025, {
+      model: "kimi-k2-0905-preview",
+      messages: [system, user("q")],
+    });
+    assert.equal(k2Again.json.usage.cached_tokens, k2Again.json.usage.prompt_tokens);
+    assert.equal("prompt_tokens_details" in k2Again.json.usage, false);
     // moonshot-v1 has no automatic caching: the field is absent.
-    await chat(emu, { model: "moonshot-v1-8k", messages: [system, user("q")] });
-    const v1 = await chat(emu, { model: "moonshot-v1-8k", messages: [system, user("q")] });
+    await chat(emu2025, { model: "moonshot-v1-8k", messages: [system, user("q")] });
+    const v1 = await chat(emu2025, { model: "moonshot-v1-8k", messages: [system, user("q")] });
     assert.equal("cached_tokens" in v1.json.usage, false);
   });
 
   it("answers n choices with their own index and per-choice usage when streaming", async () => {
-    const res = await chat(emu, {
+    const res = await chat(emu2025, {
       model: "kimi-k2-0905-preview",
       n: 2,
       stream: true,

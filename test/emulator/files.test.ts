@@ -47,15 +47,32 @@ describe("files API", () => {
         created_at: 0,
         filename: "notes.txt",
         purpose: "file-extract",
-        status: "ok",
+        status: "ready",
         status_details: "",
+        file_type: "text/plain",
       },
     );
+    // The 2026 key order (recorded).
+    assert.deepEqual(Object.keys(res.json), [
+      "id",
+      "object",
+      "bytes",
+      "created_at",
+      "filename",
+      "purpose",
+      "status",
+      "status_details",
+      "file_type",
+    ]);
     const got = await call(emu, "GET", `/v1/files/${res.json.id}`);
     assert.deepEqual(got.json, res.json);
     const list = await call(emu, "GET", "/v1/files");
+    assert.deepEqual(Object.keys(list.json), ["object", "data", "first_id", "last_id", "has_more"]);
     assert.equal(list.json.object, "list");
     assert.ok(list.json.data.some((file: { id: string }) => file.id === res.json.id));
+    assert.equal(list.json.first_id, list.json.data[0].id);
+    assert.equal(list.json.last_id, list.json.data.at(-1).id);
+    assert.equal(list.json.has_more, false);
     const recorded = emu.requests.find(
       (entry) => entry.method === "POST" && entry.path === "/v1/files",
     );
@@ -78,7 +95,8 @@ describe("files API", () => {
   for (const [name, data, expected, fileType] of formats) {
     it(`extracts ${name}`, async () => {
       const res = await upload(emu, name, data);
-      assert.equal(res.json.status, "ok");
+      assert.equal(res.json.status, "ready");
+      assert.equal(res.json.file_type, fileType);
       const got = await content(emu, res.json.id);
       assert.equal(got.status, 200);
       assert.match(got.headers.get("content-type") ?? "", /^text\/plain/);
@@ -116,9 +134,35 @@ describe("files API", () => {
     assert.deepEqual(purpose.json, {
       error: {
         type: "invalid_request_error",
-        message: "Invalid purpose: only 'file-extract' accepted",
+        message:
+          "Invalid purpose: fine-tune, only `file-extract`, `batch`, `batch_output`, `lambda`, `image` and `video` accepted",
       },
     });
+    for (const accepted of ["batch", "batch_output", "lambda", "video"]) {
+      assert.equal((await upload(emu, "x.txt", "x", accepted)).status, 200, accepted);
+    }
+  });
+
+  it("uploads an image with its sniffed file_type, and lists nothing as empty ids", async () => {
+    const empty = await withEmulator();
+    try {
+      const none = await call(empty, "GET", "/v1/files");
+      assert.equal(
+        none.text,
+        '{"object":"list","data":[],"first_id":"","last_id":"","has_more":false}',
+      );
+      const png = Buffer.from(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+        "base64",
+      );
+      const res = await upload(empty, "real.png", png, "image");
+      assert.equal(res.status, 200);
+      assert.equal(res.json.status, "ready");
+      assert.equal(res.json.file_type, "image/png");
+      assert.equal(res.json.purpose, "image");
+    } finally {
+      await empty.close();
+    }
   });
 
   it("answers 404 for unknown ids on every /files/{id} route and deletes", async () => {
@@ -133,7 +177,7 @@ describe("files API", () => {
     }
     const res = await upload(emu, "gone.txt", "bye");
     const del = await call(emu, "DELETE", `/v1/files/${res.json.id}`);
-    assert.deepEqual(del.json, { id: res.json.id, object: "file", deleted: true });
+    assert.equal(del.text, `{"deleted":true,"id":"${res.json.id}","object":"file"}`);
     assert.equal((await call(emu, "GET", `/v1/files/${res.json.id}`)).status, 404);
   });
 

@@ -4,7 +4,8 @@ import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { estimatePromptTokens } from "../../src/tokens/local-estimator.ts";
 import { call, chat, sseChunks, sseData, user, withEmulator } from "./helpers.ts";
 
-const BODY = { model: "kimi-k2-0905-preview", messages: [user("hi")] };
+/** kimi-k2.6 with thinking off: a plain answer from today's lineup. */
+const BODY = { model: "kimi-k2.6", thinking: { type: "disabled" }, messages: [user("hi")] };
 const STREAM = { ...BODY, stream: true };
 
 /** Reads a streamed body until it ends or the connection breaks. */
@@ -44,9 +45,11 @@ async function using(
 }
 
 describe("rate limits, quota, account endpoints", () => {
-  it("answers the RPM 429 with the wait time in the message", () =>
+  it("answers the RPM 429 with the wait time in the message and in the recorded headers", () =>
     using({ limits: { rpm: 2 } }, async (emu) => {
-      assert.equal((await chat(emu, BODY)).status, 200);
+      const ok = await chat(emu, BODY);
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get("retry-after"), null);
       assert.equal((await chat(emu, BODY)).status, 200);
       const res = await chat(emu, BODY);
       assert.equal(res.status, 429);
@@ -55,6 +58,13 @@ describe("rate limits, quota, account endpoints", () => {
         res.json.error.message,
         /^Your account org-emulator<ak-emulator> request reached organization max RPM: 2, please try again after \d+ seconds$/,
       );
+      // "<" and ">" travel escaped, as the service writes them.
+      assert.match(res.text, /org-emulator\\u003cak-emulator\\u003e request/);
+      const wait = /after (\d+) seconds/.exec(res.json.error.message)?.[1];
+      assert.ok(wait !== undefined && Number(wait) >= 1);
+      assert.equal(res.headers.get("retry-after"), wait);
+      assert.equal(res.headers.get("x-retry-after"), wait);
+      assert.equal(res.headers.get("msh-cooldown-seconds"), wait);
     }));
 
   it("counts TPM as prompt + max_tokens", () =>
@@ -67,6 +77,9 @@ describe("rate limits, quota, account endpoints", () => {
         res.json.error.message,
         new RegExp(`request reached organization TPM rate limit, current:${current}, limit:1000$`),
       );
+      // No wait in the text, so no wait headers either.
+      assert.equal(res.headers.get("retry-after"), null);
+      assert.equal(res.headers.get("msh-cooldown-seconds"), null);
     }));
 
   it("limits concurrency while a stream is in flight", () =>
@@ -77,8 +90,9 @@ describe("rate limits, quota, account endpoints", () => {
       assert.equal(second.status, 429);
       assert.equal(
         second.json.error.message,
-        "Your account org-emulator<ak-emulator> request reached organization max concurrency: 1, please try again after 1 seconds",
+        "Your account org-emulator<ak-emulator> request reached max organization concurrency: 1, please try again after 1 seconds",
       );
+      assert.equal(second.headers.get("retry-after"), "1");
       await first.body?.cancel();
     }));
 
@@ -87,6 +101,11 @@ describe("rate limits, quota, account endpoints", () => {
       const res = await chat(emu, BODY);
       assert.equal(res.status, 429);
       assert.equal(res.json.error.type, "exceeded_current_quota_error");
+      assert.equal(
+        res.json.error.message,
+        "Your account org-emulator <ak-emulator> is suspended due to insufficient balance, please recharge your account or check your plan and billing details",
+      );
+      assert.equal(res.headers.get("retry-after"), null);
       emu.setQuotaExhausted(false);
       assert.equal((await chat(emu, BODY)).status, 200);
       emu.setBalance({ cash: -5, voucher: 0 });
@@ -104,14 +123,17 @@ describe("rate limits, quota, account endpoints", () => {
       });
     }));
 
-  it("estimates tokens as {data:{total_tokens}}", () =>
+  it("estimates tokens in the {code,data,scode,status} envelope", () =>
     using({}, async (emu) => {
       const messages = [{ role: "system", content: "Be brief." }, user("Hello, Kimi!")];
       const res = await call(emu, "POST", "/v1/tokenizers/estimate-token-count", {
         model: "kimi-k2.6",
         messages,
       });
-      assert.deepEqual(res.json, { data: { total_tokens: estimatePromptTokens(messages) } });
+      assert.equal(
+        res.text,
+        `{"code":0,"data":{"total_tokens":${estimatePromptTokens(messages)}},"scode":"0x0","status":true}`,
+      );
       const bad = await call(emu, "POST", "/v1/tokenizers/estimate-token-count", {
         model: "nope",
         messages,
@@ -160,7 +182,7 @@ describe("rate limits, quota, account endpoints", () => {
       assert.equal(emu.requests.length, 0);
     });
     assert.equal(lines.length, 1);
-    assert.match(lines[0] ?? "", /POST \/v1\/chat\/completions 200 \d+ms kimi-k2-0905-preview/);
+    assert.match(lines[0] ?? "", /POST \/v1\/chat\/completions 200 \d+ms kimi-k2.6$/);
   });
 });
 

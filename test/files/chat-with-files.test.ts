@@ -34,7 +34,7 @@ describe("chat with files", async () => {
   it("puts each extracted text verbatim in its own system message, in order, after the system prompt", async () => {
     emu.clearRequests();
     const out = await kimi.files.chatWithFiles({
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k2.6",
       files: [a, { file: Buffer.from("Gamma bytes."), filename: "g.txt" }, b],
       messages: [
         { role: "system", content: "You are Kimi." },

@@ -13,16 +13,26 @@ import {
 
 let emu: RunningEmulator;
 let kimi: Kimi;
+/** The seed era: the 2025 lineup, with the seed's default model named explicitly. */
+let emu2025: RunningEmulator;
+let kimi2025: Kimi;
 before(async () => {
   emu = await startEmulator({ seed: 7 });
   kimi = createKimi({ apiKey: "sk-chat-test", baseURL: emu.baseURL, env: {} });
+  emu2025 = await startEmulator({ seed: 7, lineup: "2025-10" });
+  kimi2025 = createKimi({
+    apiKey: "sk-chat-test",
+    baseURL: emu2025.baseURL,
+    env: { KIMI_DEFAULT_MODEL: "kimi-k2-0905-preview" },
+  });
 });
 after(async () => {
   await emu.close();
+  await emu2025.close();
 });
 
-function lastBody(): Record<string, unknown> {
-  const request = emu.requests.at(-1);
+function lastBody(server: RunningEmulator = emu): Record<string, unknown> {
+  const request = server.requests.at(-1);
   assert.ok(request, "the emulator received no request");
   return request.body as Record<string, unknown>;
 }
@@ -41,11 +51,20 @@ const weatherTool = {
 };
 
 describe("kimi.chat() against the emulator", () => {
-  it("sends the configured defaults and returns content, usage, cost", async () => {
+  it("with no settings calls kimi-k2.6, which today's service answers", async () => {
+    const result = await kimi.chat({ messages: [{ role: "user", content: "Say hello" }] });
+    assert.equal(lastBody().model, "kimi-k2.6");
+    assert.equal(result.model, "kimi-k2.6");
+    assert.ok(result.content.length > 0);
+    assert.equal(emu.requests.at(-1)?.status, 200);
+  });
+
+  it("sends the configured defaults and returns content, usage, cost (2025 K2 rules)", async () => {
+    const kimi = kimi2025;
     kimi.usage.reset();
     const messages = [{ role: "user" as const, content: "Say hello" }];
     const result = await kimi.chat({ messages });
-    const body = lastBody();
+    const body = lastBody(emu2025);
     assert.equal(body.model, "kimi-k2-0905-preview");
     assert.equal(body.temperature, 0.5);
     assert.equal(body.max_tokens, 32768);
@@ -84,19 +103,26 @@ describe("kimi.chat() against the emulator", () => {
       role: "system" as const,
       content: "You are a careful assistant. ".repeat(120),
     };
-    await kimi.chat({ messages: [system, { role: "user", content: "First question" }] });
+    const first = await kimi.chat({
+      thinking: false,
+      messages: [system, { role: "user", content: "First question" }],
+    });
+    // A 2026 miss reports no cached keys; that is a miss (0 cached), not unknown.
+    assert.equal(first.usage?.cachedTokens, 0);
     const second = await kimi.chat({
+      thinking: false,
       messages: [system, { role: "user", content: "Second question" }],
     });
     assert.ok(second.usage);
     assert.ok(second.usage.cachedTokens > 0, "expected a cache hit");
     const { promptTokens, cachedTokens, completionTokens } = second.usage;
-    assert.equal(second.cost.cachedInput, Math.round(cachedTokens * 0.15 * 1e6) / 1e12);
+    // kimi-k2.6: 0.16 cache hit / 0.95 miss / 4.00 output per million tokens.
+    assert.equal(second.cost.cachedInput, Math.round(cachedTokens * 0.16 * 1e6) / 1e12);
     assert.equal(
       second.cost.uncachedInput,
-      Math.round((promptTokens - cachedTokens) * 0.6 * 1e6) / 1e12,
+      Math.round((promptTokens - cachedTokens) * 0.95 * 1e6) / 1e12,
     );
-    assert.equal(second.cost.output, Math.round(completionTokens * 2.5 * 1e6) / 1e12);
+    assert.equal(second.cost.output, Math.round(completionTokens * 4 * 1e6) / 1e12);
     const snapshot = kimi.usage.snapshot();
     assert.equal(snapshot.cachedTokens, cachedTokens);
     assert.equal(snapshot.cacheHitRate, cachedTokens / snapshot.promptTokens);
@@ -128,7 +154,16 @@ describe("kimi.chat() against the emulator", () => {
     assert.equal(result.reasoningContent, null);
   });
 
-  it("tool calls: ids as sent (name:idx), arguments parsed and validated", async () => {
+  it("tool calls (2025): ids as sent (name:idx)", async () => {
+    const result = await kimi2025.chat({
+      messages: [{ role: "user", content: "Use get_weather for Paris" }],
+      tools: [weatherTool],
+    });
+    assert.equal(result.finishReason, "tool_calls");
+    assert.equal(result.toolCalls[0]?.id, "get_weather:0");
+  });
+
+  it("tool calls: ids as sent (name_index), arguments parsed and validated", async () => {
     const result = await kimi.chat({
       messages: [{ role: "user", content: "Use get_weather for Paris" }],
       tools: [weatherTool],
@@ -137,7 +172,7 @@ describe("kimi.chat() against the emulator", () => {
     assert.equal(result.toolCalls.length, 1);
     const call = result.toolCalls[0];
     assert.ok(call);
-    assert.equal(call.id, "get_weather:0");
+    assert.equal(call.id, "get_weather_0");
     assert.equal(call.function.name, "get_weather");
     const args = parseToolArguments(call, weatherTool.function.parameters) as { city: unknown };
     assert.equal(typeof args.city, "string");
@@ -228,7 +263,8 @@ describe("kimi.chat() against the emulator", () => {
     const messages = [
       { role: "user" as const, content: "Search the web for the latest Kimi model" },
     ];
-    const first = await kimi.chat({ messages, tools: [webSearchTool()] });
+    // $web_search needs thinking off on kimi-k2.6.
+    const first = await kimi.chat({ messages, thinking: false, tools: [webSearchTool()] });
     assert.equal(first.finishReason, "tool_calls");
     assert.equal(first.webSearchCalls, 1);
     assert.equal(first.cost.webSearch, 0.005);
@@ -245,6 +281,7 @@ describe("kimi.chat() against the emulator", () => {
     ]);
     const second = await kimi.chat({
       messages: [...messages, first.message, ...echoes],
+      thinking: false,
       tools: [webSearchTool()],
     });
     assert.equal(second.finishReason, "stop");
@@ -261,7 +298,7 @@ describe("kimi.stream() against the emulator", () => {
   it("streams text and finishes with usage read from the stream", async () => {
     kimi.usage.reset();
     const stream = kimi.stream(
-      { messages: [{ role: "user", content: "Tell me a short fact" }] },
+      { thinking: false, messages: [{ role: "user", content: "Tell me a short fact" }] },
       { headers: { "x-emulator-reply-tokens": "12" } },
     );
     let text = "";

@@ -23,6 +23,7 @@ describe("configuration", () => {
     assert.deepEqual(resolveConfig({}, {}), {
       apiKey: undefined,
       baseURL: "https://api.moonshot.ai/v1",
+      // The seed's default, kimi-k2-0905-preview, was retired on 2026-05-25.
       defaultModel: "kimi-k2.6",
       modelFallback: "none",
       temperature: 0.5,

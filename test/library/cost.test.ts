@@ -140,13 +140,13 @@ describe("usage ledger over HTTP", () => {
       }),
     });
     server = await startScriptedServer([
-      reply("kimi-k2-0905-preview", {
+      reply("kimi-k2.6", {
         prompt_tokens: 1000,
         completion_tokens: 100,
         total_tokens: 1100,
         cached_tokens: 500,
       }),
-      reply("kimi-k2-0905-preview", {
+      reply("kimi-k2.6", {
         prompt_tokens: 1000,
         completion_tokens: 100,
         total_tokens: 1100,
@@ -164,8 +164,8 @@ describe("usage ledger over HTTP", () => {
     assert.equal(snapshot.promptTokens, 2050);
     assert.equal(snapshot.cachedTokens, 1500);
     assert.equal(snapshot.cacheHitRate, 1500 / 2050);
-    // (500×0.6 + 500×0.15 + 100×2.5) + (1000×0.15 + 100×2.5), per million
-    assert.equal(snapshot.costUsd, 0.001025);
+    // kimi-k2.6: (500×0.95 + 500×0.16 + 100×4) + (1000×0.16 + 100×4), per million
+    assert.equal(snapshot.costUsd, 0.001515);
     assert.equal(snapshot.unpricedRequests, 1);
     assert.equal(snapshot.byModel["kimi-k9"]?.requests, 1);
     kimi.usage.reset();

@@ -30,12 +30,12 @@ describe("model registry", () => {
       baseURL: emu.baseURL,
       env: {},
       models: {
-        "kimi-k2-0905-preview": { pricing: { output: 10 } },
+        "kimi-k2.6": { pricing: { output: 10 } },
         "my-proxy-model": { contextWindow: 1000, pricing: { inputCacheMiss: 1, output: 2 } },
       },
     });
-    const k2 = kimi.models.get("kimi-k2-0905-preview");
-    assert.deepEqual(k2?.pricing, { inputCacheHit: 0.15, inputCacheMiss: 0.6, output: 10 });
+    const k26 = kimi.models.get("kimi-k2.6");
+    assert.deepEqual(k26?.pricing, { inputCacheHit: 0.16, inputCacheMiss: 0.95, output: 10 });
     assert.equal(kimi.models.get("my-proxy-model")?.contextWindow, 1000);
     const result = await kimi.chat({ messages: [{ role: "user", content: "Hi" }] });
     assert.equal(

@@ -205,12 +205,16 @@ describe("request policy (pure)", () => {
 describe("request policy end to end", () => {
   let emu: RunningEmulator;
   let kimi: Kimi;
+  /** The 2025 lineup, for moonshot-v1's small window and its temperature default. */
+  let emu2025: RunningEmulator;
   before(async () => {
     emu = await startEmulator({ seed: 3 });
     kimi = createKimi({ apiKey: "sk-policy", baseURL: emu.baseURL, env: {} });
+    emu2025 = await startEmulator({ seed: 3, lineup: "2025-10" });
   });
   after(async () => {
     await emu.close();
+    await emu2025.close();
   });
 
   it("refused requests never reach the service", async () => {
@@ -232,8 +236,9 @@ describe("request policy end to end", () => {
 
   it("the clamped default max tokens is what the service receives, and it accepts it", async () => {
     const long = [{ role: "user" as const, content: "word ".repeat(3000) }];
+    const kimi = createKimi({ apiKey: "sk-policy", baseURL: emu2025.baseURL, env: {} });
     const result = await kimi.chat({ model: "moonshot-v1-8k", messages: long });
-    const sent = emu.requests.at(-1)?.body as { max_tokens: number; temperature: number };
+    const sent = emu2025.requests.at(-1)?.body as { max_tokens: number; temperature: number };
     assert.equal(sent.max_tokens, 8192 - estimatePromptTokens(long));
     assert.equal(sent.temperature, 0.5);
     assert.equal(result.finishReason, "stop");
@@ -245,7 +250,7 @@ describe("request policy end to end", () => {
       baseURL: emu.baseURL,
       env: { KIMI_TEMPERATURE: "0.3" },
     });
-    const result = await custom.chat({ model: "kimi-k2.5", messages });
+    const result = await custom.chat({ model: "kimi-k2.6", messages });
     const sent = emu.requests.at(-1)?.body as { temperature?: number } | undefined;
     assert.ok(sent);
     assert.equal(sent.temperature, undefined);

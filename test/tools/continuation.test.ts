@@ -71,7 +71,9 @@ describe("continueOnLength", () => {
     const answer = await continueOnLength(
       kimi,
       {
-        model: "kimi-k2-0905-preview",
+        // Thinking off: a 3-token cap would otherwise be spent on reasoning.
+        model: "kimi-k2.6",
+        thinking: false,
         messages: [{ role: "user", content: "Essay" }],
         maxTokens: 3,
       },

@@ -8,21 +8,25 @@ import { generateObject, StructuredOutputError } from "../../src/tools/index.ts"
 import { type ScriptedServer, startScriptedServer } from "./scripted-server.ts";
 
 let emu: RunningEmulator;
+/** The 2025 lineup: moonshot-v1 models have no json_schema. */
+let emu2025: RunningEmulator;
 const scriptedServers: ScriptedServer[] = [];
 type Body = {
   messages: { role: string; content: string }[];
   response_format: Record<string, unknown>;
 };
-const bodies = () =>
-  emu.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as Body);
+const bodies = (server: RunningEmulator = emu) =>
+  server.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as Body);
 const kimiFor = (baseURL: string) =>
   createKimi({ apiKey: "sk-test", baseURL, env: {}, maxRetries: 0 });
 
 before(async () => {
   emu = await startEmulator({ seed: 11 });
+  emu2025 = await startEmulator({ seed: 11, lineup: "2025-10" });
 });
 after(async () => {
   await emu.close();
+  await emu2025.close();
   await Promise.all(scriptedServers.map((s) => s.close()));
 });
 beforeEach(() => emu.clearRequests());
@@ -32,7 +36,7 @@ const Weather = z.object({ city: z.string(), celsius: z.number(), sunny: z.boole
 describe("generateObject", () => {
   it("uses json_schema (MFJS) where the model supports it and returns a typed value", async () => {
     const result = await generateObject(kimiFor(emu.baseURL), {
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k3",
       prompt: "Weather in Paris as JSON",
       schema: Weather,
       name: "weather",
@@ -64,13 +68,13 @@ describe("generateObject", () => {
 
   it("falls back to json_object with the schema in the prompt on models without json_schema", async () => {
     const Answer = z.object({ answer: z.string(), topic: z.string() });
-    const result = await generateObject(kimiFor(emu.baseURL), {
+    const result = await generateObject(kimiFor(emu2025.baseURL), {
       model: "moonshot-v1-8k",
       prompt: "Tell me about tea",
       schema: Answer,
     });
     assert.equal(result.mode, "json_object");
-    const [body] = bodies();
+    const [body] = bodies(emu2025);
     assert.deepEqual(body?.response_format, { type: "json_object" });
     assert.equal(body?.messages[0]?.role, "system");
     assert.match(body?.messages[0]?.content ?? "", /matches this JSON Schema:\n\{"type":"object"/);
@@ -106,7 +110,7 @@ describe("generateObject", () => {
     const Strict = z.object({ code: z.string().refine((v) => v === "XYZ", "must be XYZ") });
     await assert.rejects(
       generateObject(kimiFor(emu.baseURL), {
-        model: "kimi-k2-0905-preview",
+        model: "kimi-k3",
         prompt: "Give me the code",
         schema: Strict,
       }),

@@ -22,11 +22,13 @@ type Body = {
 };
 
 let emu: RunningEmulator;
-const chatBodies = (): Body[] =>
-  emu.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as Body);
+/** The 2025 lineup, for a model that takes no `thinking` at all. */
+let emu2025: RunningEmulator;
+const chatBodies = (server: RunningEmulator = emu): Body[] =>
+  server.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => r.body as Body);
 
-const client = () =>
-  createKimi({ apiKey: "sk-test", baseURL: emu.baseURL, env: {}, maxRetries: 0 });
+const client = (server: RunningEmulator = emu) =>
+  createKimi({ apiKey: "sk-test", baseURL: server.baseURL, env: {}, maxRetries: 0 });
 
 const weather = defineTool({
   name: "get_weather",
@@ -37,16 +39,19 @@ const weather = defineTool({
 
 before(async () => {
   emu = await startEmulator({ seed: 7 });
+  emu2025 = await startEmulator({ seed: 7, lineup: "2025-10" });
 });
 after(async () => {
   await emu.close();
+  await emu2025.close();
 });
 beforeEach(() => emu.clearRequests());
 
 describe("runTools against the emulator", () => {
   it("runs a tool, sends one tool message per call with name, and answers", async () => {
     const run = runTools(client(), {
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k2.6",
+      thinking: false,
       messages: [{ role: "user", content: "Use get_weather for the weather in Paris" }],
       tools: [weather],
     });
@@ -87,13 +92,13 @@ describe("runTools against the emulator", () => {
     ]);
     const call = result.steps[0]?.toolCalls[0];
     assert.ok(call);
-    assert.equal(call.id, "get_weather:0");
+    assert.equal(call.id, "get_weather_0");
     const second = bodies[1]?.messages ?? [];
-    // The assistant tool-call message carries no empty content (reference §2.1).
+    // The assistant tool-call message carries no empty content.
     assert.deepEqual(second[1], { role: "assistant", tool_calls: [call] });
     assert.deepEqual(second[2], {
       role: "tool",
-      tool_call_id: "get_weather:0",
+      tool_call_id: "get_weather_0",
       name: "get_weather",
       content: '{"city":"Paris","celsius":21}',
     });
@@ -136,17 +141,17 @@ describe("runTools against the emulator", () => {
     assert.equal(peak, 2);
     assert.deepEqual(
       parallel.steps[0]?.toolCalls.map((c) => c.id),
-      ["get_weather:0", "get_time:1"],
+      ["get_weather_0", "get_time_1"],
     );
     const toolMessages = chatBodies()[1]?.messages.filter((m) => m.role === "tool");
     assert.deepEqual(toolMessages, [
       {
         role: "tool",
-        tool_call_id: "get_weather:0",
+        tool_call_id: "get_weather_0",
         name: "get_weather",
         content: "get_weather:Tokyo",
       },
-      { role: "tool", tool_call_id: "get_time:1", name: "get_time", content: "get_time:Tokyo" },
+      { role: "tool", tool_call_id: "get_time_1", name: "get_time", content: "get_time:Tokyo" },
     ]);
 
     peak = 0;
@@ -176,7 +181,7 @@ describe("runTools against the emulator", () => {
     const toolMessage = chatBodies()[1]?.messages.at(-1);
     assert.deepEqual(toolMessage, {
       role: "tool",
-      tool_call_id: "read_file:0",
+      tool_call_id: "read_file_0",
       name: "read_file",
       content: '{"error":"Tool \\"read_file\\" failed: disk unplugged"}',
     });
@@ -229,7 +234,7 @@ describe("runTools against the emulator", () => {
     assert.equal(second?.messages[1]?.reasoning_content, reasoning);
     assert.equal(typeof result.reasoning, "string");
 
-    // The same history without reasoning_content is refused by the service (reference §2.7).
+    // The same history without reasoning_content is refused by the service.
     const { reasoning_content: _dropped, ...bare } = second?.messages[1] ?? {};
     const response = await fetch(`${emu.baseURL}/chat/completions`, {
       method: "POST",
@@ -251,7 +256,8 @@ describe("runTools against the emulator", () => {
 
   it("continues a non-thinking model's history on a thinking model with a placeholder", async () => {
     const first = await runTools(client(), {
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k2.6",
+      thinking: false,
       messages: [{ role: "user", content: "Use get_weather for the weather in Rome" }],
       tools: [weather],
     }).result;
@@ -272,8 +278,12 @@ describe("runTools against the emulator", () => {
   });
 
   it("uses the client's thinking rules: sent only to models that take them", async () => {
-    const ask = (model: string, thinking: boolean | { type: "enabled"; keep: "all" }) =>
-      runTools(client(), {
+    const ask = (
+      model: string,
+      thinking: boolean | { type: "enabled"; keep: "all" },
+      server: RunningEmulator = emu,
+    ) =>
+      runTools(client(server), {
         model,
         messages: [{ role: "user", content: "Hello" }],
         tools: [weather],
@@ -281,20 +291,25 @@ describe("runTools against the emulator", () => {
       }).result;
     await ask("kimi-k2.6", false);
     await ask("kimi-k2.6", { type: "enabled", keep: "all" });
-    await ask("kimi-k2-0905-preview", false);
-    const [off, keep, k2] = chatBodies();
+    // A 2025 model without thinking: the flag is not sent at all.
+    emu2025.clearRequests();
+    await ask("kimi-k2-0905-preview", false, emu2025);
+    const [off, keep] = chatBodies();
+    const [k2] = chatBodies(emu2025);
     assert.deepEqual(off?.thinking, { type: "disabled" });
     assert.deepEqual(keep?.thinking, { type: "enabled", keep: "all" });
     assert.equal(k2 !== undefined && "thinking" in k2, false);
 
-    // keep on kimi-k2.5 (a 400 on the service, reference §2.7) is refused before sending.
+    // keep on kimi-k2.5 (a 400 on the service) is refused before sending.
     await assert.rejects(ask("kimi-k2.5", { type: "enabled", keep: "all" }), InvalidRequestError);
-    assert.equal(chatBodies().length, 3);
+    assert.equal(chatBodies().length, 2);
   });
 
   it("handles the $web_search round trip and counts its fee", async () => {
+    // $web_search needs thinking off on kimi-k2.6.
     const result = await runTools(client(), {
-      model: "kimi-k2-0905-preview",
+      model: "kimi-k2.6",
+      thinking: false,
       messages: [{ role: "user", content: "What happened in the news today?" }],
       webSearch: true,
     }).result;

@@ -1,7 +1,15 @@
 /**
- * `kimi-provider emulator [--port N] [--host H]`: runs the local Moonshot-compatible emulator
- * until SIGINT/SIGTERM, for trying clients and for CI (docs/emulator.md).
+ * `kimi-provider emulator [--port N] [--host H] [--lineup L] [--api-key KEY] [--rpm N] [--tpm N]
+ * [--concurrency N] [--chunk-delay MS] [--seed N] [--log]`: runs the local Moonshot-compatible
+ * emulator until SIGINT/SIGTERM, for trying clients and for CI (docs/emulator.md).
  */
+import {
+  CURRENT_LINEUP,
+  isLineup,
+  LINEUPS,
+  type Lineup,
+  lineupModels,
+} from "../../models/lineup.ts";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -10,6 +18,36 @@ import { UsageError } from "../usage-error.ts";
 /** Port used when `--port` is not given. */
 export const DEFAULT_EMULATOR_PORT = 8787;
 
+function lineupFlag(value: string | undefined): Lineup {
+  if (value === undefined) return CURRENT_LINEUP;
+  if (isLineup(value)) return value;
+  throw new UsageError(
+    "--lineup",
+    `--lineup ${JSON.stringify(value)} is not a lineup: valid lineups are ${Object.keys(LINEUPS).join(", ")} (default ${CURRENT_LINEUP}). Run \`kimi-provider emulator --help\` for the options.`,
+    "emulator",
+  );
+}
+
+function apiKeyFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === "" || /\s/.test(value)) {
+    throw new UsageError(
+      "--api-key",
+      "--api-key needs a key without spaces (clients then send it as `Authorization: Bearer KEY`). Run `kimi-provider emulator --help` for the options.",
+      "emulator",
+    );
+  }
+  return value;
+}
+
+function limitFlag(value: string | undefined, flag: string, what: string): number | undefined {
+  return optionalNumberFlag(value, flag, {
+    min: 1,
+    integer: true,
+    describe: `a whole number of ${what} from 1 up (leave the flag out for no limit)`,
+  });
+}
+
 /** Runs `kimi-provider emulator`. */
 export async function run(args: readonly string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs("emulator", args, {
@@ -17,6 +55,11 @@ export async function run(args: readonly string[], context: CliContext): Promise
     host: { type: "string" },
     seed: { type: "string" },
     "chunk-delay": { type: "string" },
+    lineup: { type: "string" },
+    "api-key": { type: "string" },
+    rpm: { type: "string" },
+    tpm: { type: "string" },
+    concurrency: { type: "string" },
     log: { type: "boolean" },
   });
   rejectPositionals("emulator", positionals);
@@ -36,6 +79,11 @@ export async function run(args: readonly string[], context: CliContext): Promise
     max: 60_000,
     describe: "milliseconds from 0 to 60000",
   });
+  const lineup = lineupFlag(values.lineup);
+  const apiKey = apiKeyFlag(values["api-key"]);
+  const rpm = limitFlag(values.rpm, "--rpm", "requests per minute");
+  const tpm = limitFlag(values.tpm, "--tpm", "tokens per minute");
+  const concurrency = limitFlag(values.concurrency, "--concurrency", "requests at once");
   const host = values.host ?? "127.0.0.1";
   const { terminal } = context;
 
@@ -45,6 +93,13 @@ export async function run(args: readonly string[], context: CliContext): Promise
     emulator = await startEmulator({
       port,
       host,
+      lineup,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      limits: {
+        ...(rpm === undefined ? {} : { rpm }),
+        ...(tpm === undefined ? {} : { tpm }),
+        ...(concurrency === undefined ? {} : { concurrency }),
+      },
       ...(seed === undefined ? {} : { seed }),
       ...(chunkDelayMs === undefined ? {} : { chunkDelayMs }),
       ...(values.log ? { log: (line: string) => terminal.err(`${line}\n`) } : {}),
@@ -67,12 +122,30 @@ export async function run(args: readonly string[], context: CliContext): Promise
     }
     throw error;
   }
+  const limits = [
+    rpm === undefined ? "" : `${rpm} requests/min`,
+    tpm === undefined ? "" : `${tpm} tokens/min`,
+    concurrency === undefined ? "" : `${concurrency} at once`,
+  ].filter((part) => part !== "");
+  // The key itself is never printed: the user knows it, and terminals end up in logs.
+  const keyLine =
+    apiKey === undefined
+      ? "Point clients at it (any key is accepted):\n"
+      : "Point clients at it (requests must carry the key given to --api-key):\n";
+  const keyExport =
+    apiKey === undefined
+      ? "  export KIMI_API_KEY=sk-emulator\n"
+      : "  export KIMI_API_KEY=<the key given to --api-key>\n";
   terminal.out(
-    `Moonshot emulator listening on ${emulator.baseURL}\n\n` +
-      "Point clients at it (any key is accepted):\n" +
+    `Moonshot emulator listening on ${emulator.baseURL}\n` +
+      `Lineup ${lineup}: ${lineupModels(lineup)
+        .map((model) => model.id)
+        .join(", ")}\n` +
+      (limits.length > 0 ? `Limits: ${limits.join(", ")}\n` : "") +
+      `\n${keyLine}` +
       `  export KIMI_BASE_URL=${emulator.baseURL}\n` +
-      "  export KIMI_API_KEY=sk-emulator\n" +
-      `OpenAI-compatible SDKs: baseURL "${emulator.baseURL}", any apiKey.\n\n` +
+      keyExport +
+      `OpenAI-compatible SDKs: baseURL "${emulator.baseURL}", ${apiKey === undefined ? "any apiKey" : "the same apiKey"}.\n\n` +
       "Ctrl-C stops it.\n",
   );
   await new Promise<void>((resolve) => {
