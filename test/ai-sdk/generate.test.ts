@@ -121,11 +121,12 @@ describe("generateText on kimi-provider/ai-sdk", () => {
       maxOutputTokens: 900,
       stopSequences: ["END"],
     });
+    const warnings = result.warnings ?? [];
     assert.deepEqual(
-      result.warnings.map((w) => (w.type === "unsupported" ? w.feature : w.type)),
+      warnings.map((w) => (w.type === "unsupported" ? w.feature : w.type)),
       ["temperature", "topP", "topK", "seed"],
     );
-    assert.deepEqual(result.warnings[0], {
+    assert.deepEqual(warnings[0], {
       type: "unsupported",
       feature: "temperature",
       details: "kimi-k2.6 uses fixed sampling (temperature 1); 0.3 was not sent.",
@@ -227,8 +228,8 @@ describe("generateText on kimi-provider/ai-sdk", () => {
     assert.deepEqual(
       parallel.toolResults.map((r) => r.output),
       [
-        { city: parallel.toolCalls[0]?.input.city, celsius: 21 },
-        { city: parallel.toolCalls[1]?.input.city, time: "10:30" },
+        { city: (parallel.toolCalls[0]?.input as { city: string }).city, celsius: 21 },
+        { city: (parallel.toolCalls[1]?.input as { city: string }).city, time: "10:30" },
       ],
     );
     const tools = fx.lastChatBody().tools as { function: { name: string; parameters: unknown } }[];
