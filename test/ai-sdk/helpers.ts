@@ -23,6 +23,8 @@ export const TEST_API_KEY = "sk-ai-sdk-test-key-1234567890";
 /** An emulator, a temp state directory, and a provider factory bound to both. */
 export interface AiSdkFixture {
   emu: RunningEmulator;
+  /** A temp directory for the client's local state (removed by `close()`). */
+  stateDir: string;
   /** A provider for the emulator (fast retries, no environment, temp state dir). */
   provider(options?: KimiProviderOptions): KimiProvider;
   /** Chat completion requests the emulator received, in order. */
@@ -39,6 +41,7 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<AiSdk
   const chatRequests = () => emu.requests.filter((r) => r.path === "/v1/chat/completions");
   return {
     emu,
+    stateDir,
     provider: (extra = {}) =>
       createKimiProvider({
         apiKey: TEST_API_KEY,
