@@ -3,6 +3,7 @@
  * `BENCH_QUICK=1` is a ~1 minute smoke run with the same shape and smaller counts.
  */
 
+import { BENCH_MODEL } from "./clients/client.ts";
 import type { ClientId } from "./clients/index.ts";
 
 /** Counts for one latency/throughput measurement: interleaved rounds of `perRound` calls. */
@@ -18,7 +19,7 @@ export interface RoundPlan {
 /** Everything the suites need to know. */
 export interface BenchConfig {
   quick: boolean;
-  /** A model without thinking, so a streamed answer is content chunks only. */
+  /** The model every client asks for (`BENCH_MODEL`). */
   model: string;
   overhead: { concurrency: number; plan: RoundPlan }[];
   streaming: { replyTokens: number; plan: RoundPlan };
@@ -42,7 +43,7 @@ export function benchConfig(quick: boolean): BenchConfig {
   const q = (full: number, small: number) => (quick ? small : full);
   return {
     quick,
-    model: "kimi-k2-turbo-preview",
+    model: BENCH_MODEL,
     overhead: [
       { concurrency: 1, plan: { warmup: q(300, 100), rounds: q(12, 4), perRound: q(250, 100) } },
       { concurrency: 64, plan: { warmup: q(1000, 300), rounds: q(10, 4), perRound: q(600, 300) } },

@@ -3,8 +3,11 @@
  * row measures the client and nothing else.
  */
 
-/** A non-thinking model: its streamed answer is content chunks only (catalog `thinking: "none"`). */
-export const BENCH_MODEL = "kimi-k2-turbo-preview";
+/**
+ * The default model of the 2026 lineup, thinking on as it is by default: a streamed answer is a
+ * few reasoning chunks, then the content chunks every client counts (docs/emulator.md).
+ */
+export const BENCH_MODEL = "kimi-k2.6";
 
 /** Any key: the emulator accepts any bearer unless started with `apiKey`. */
 export const BENCH_API_KEY = "sk-bench-not-a-secret";
