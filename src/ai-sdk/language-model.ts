@@ -58,8 +58,11 @@ function responseOf(result: ChatResult) {
 
 /** A Kimi model for `generateText`, `streamText` and the rest of the AI SDK. */
 export class KimiChatLanguageModel implements LanguageModelV4 {
+  /** The language model specification this class implements (`ai` 7). */
   readonly specificationVersion = "v4";
+  /** {@link KIMI_CHAT_PROVIDER}, as the AI SDK reports it in warnings and telemetry. */
   readonly provider = KIMI_CHAT_PROVIDER;
+  /** The Kimi model id sent as `model` (the answer's `response.modelId` is the one that answered). */
   readonly modelId: string;
   /**
    * `ms://<file id>` images and videos go to the service as they are; the AI SDK downloads other
@@ -92,6 +95,10 @@ export class KimiChatLanguageModel implements LanguageModelV4 {
     return { kimi, call, context };
   }
 
+  /**
+   * One answer through `kimi.chat` (or chat-with-files when the prompt has documents), plus the
+   * `$web_search` rounds when asked for. Called by `generateText`; failures are `APICallError`s.
+   */
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     const { kimi, call, context } = this.#prepare(options);
     let request = call.request;
@@ -136,6 +143,11 @@ export class KimiChatLanguageModel implements LanguageModelV4 {
     };
   }
 
+  /**
+   * One answer through `kimi.stream` as specification stream parts. Called by `streamText`;
+   * failures, a stream cut before `[DONE]` included, are an `error` part with an `APICallError`.
+   * Cancelling the returned stream aborts the request.
+   */
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const { kimi, call, context } = this.#prepare(options);
     const parts = streamParts(kimi, call, context);
