@@ -138,6 +138,71 @@ function streamingTable(
   );
 }
 
+/** One measure of the AI SDK path: through kimi-provider/ai-sdk vs through @ai-sdk/moonshotai. */
+interface AiSdkMeasure {
+  measure: string;
+  ours: number | null;
+  theirs: number | null;
+  /** Whether lower is better (time, CPU) or higher (chunks/s). */
+  lower: boolean;
+}
+
+/** The AI SDK path, ours against @ai-sdk/moonshotai, from rows measured in this run. */
+function aiSdkMeasures(report: BenchReport): AiSdkMeasure[] {
+  const measures: AiSdkMeasure[] = [];
+  for (const outcome of report.overhead) {
+    if (!outcome.ok) continue;
+    const ours = byId(outcome.value, "ai-sdk-kimi");
+    const theirs = byId(outcome.value, "ai-sdk");
+    const c = ours?.concurrency ?? theirs?.concurrency;
+    measures.push(
+      {
+        measure: `non-streamed c=${c}: client CPU µs/req`,
+        ours: ours?.cpuMicrosPerRequest ?? null,
+        theirs: theirs?.cpuMicrosPerRequest ?? null,
+        lower: true,
+      },
+      {
+        measure: `non-streamed c=${c}: median ms`,
+        ours: ours?.medianMs ?? null,
+        theirs: theirs?.medianMs ?? null,
+        lower: true,
+      },
+    );
+  }
+  if (report.streaming.ok) {
+    measures.push({
+      measure: "stream (emulator): total median ms",
+      ours: byId(report.streaming.value, "ai-sdk-kimi")?.totalMedianMs ?? null,
+      theirs: byId(report.streaming.value, "ai-sdk")?.totalMedianMs ?? null,
+      lower: true,
+    });
+  }
+  if (report.decode.ok) {
+    measures.push({
+      measure: "stream decode (replay): chunks/s",
+      ours: byId(report.decode.value, "ai-sdk-kimi")?.chunksPerSecond ?? null,
+      theirs: byId(report.decode.value, "ai-sdk")?.chunksPerSecond ?? null,
+      lower: false,
+    });
+  }
+  return measures;
+}
+
+function aiSdkTable(report: BenchReport): string {
+  const rows = aiSdkMeasures(report).map((m): Cell[] => [
+    m.measure,
+    m.lower && !m.measure.includes("CPU") ? ms(m.ours) : whole(m.ours),
+    m.lower && !m.measure.includes("CPU") ? ms(m.theirs) : whole(m.theirs),
+    formatRatio(ratio(m.ours ?? Number.NaN, m.theirs ?? Number.NaN)),
+  ]);
+  if (rows.length === 0) return "not measured (the suites failed)";
+  return markdownTable(
+    ["measure", "AI SDK + kimi-provider/ai-sdk", "AI SDK + @ai-sdk/moonshotai", "ours / theirs"],
+    rows,
+  );
+}
+
 function memoryTables(report: BenchReport): string {
   const sequential: Cell[][] = report.memorySequential.map((outcome) => {
     if (!outcome.ok) return ["(suite)", failed(outcome.error), "", "", "", "", ""];
@@ -357,6 +422,21 @@ function goals(report: BenchReport): Goal[] {
     met: measured.length === 0 ? null : losses.length === 0 && unmeasured === 0,
   });
 
+  const aiSdk = aiSdkMeasures(report).filter((m) => m.ours !== null && m.theirs !== null);
+  const aiSdkBehind = aiSdk.filter((m) =>
+    m.lower ? (m.ours ?? 0) > (m.theirs ?? 0) : (m.ours ?? 0) < (m.theirs ?? 0),
+  );
+  list.push({
+    goal: "the AI SDK through kimi-provider/ai-sdk no slower than through @ai-sdk/moonshotai",
+    measured:
+      aiSdk.length === 0
+        ? "not measured (a row failed)"
+        : aiSdkBehind.length === 0
+          ? `at least as fast on all ${aiSdk.length} measures`
+          : `behind on: ${aiSdkBehind.map((m) => m.measure).join(", ")}`,
+    met: aiSdk.length === 0 ? null : aiSdkBehind.length === 0,
+  });
+
   const decodeRatio = report.decode.ok
     ? ratio(
         byId(report.decode.value, "kimi")?.chunksPerSecond ?? Number.NaN,
@@ -423,6 +503,12 @@ export function renderReport(report: BenchReport): string {
     streamingTable(report.streaming, report.decode, s),
     "",
     "TTFT and total: against the emulator (generation included). Decode: against a replay server that writes a recorded stream in one go, so only the client's decoding limits chunks/s.",
+    "",
+    "### 2b. The AI SDK path: kimi-provider/ai-sdk against @ai-sdk/moonshotai",
+    "",
+    aiSdkTable(report),
+    "",
+    "Same `generateText` / `streamText` calls, same run; only the provider differs.",
     "",
     "### 3. Memory (child process with --expose-gc, readings after a full GC)",
     "",

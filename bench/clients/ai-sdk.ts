@@ -15,7 +15,7 @@ import {
 
 /** Creates the AI SDK client (retries off, like every other row). */
 export function createAiSdkClient(baseURL: string): BenchClient {
-  const name = "AI SDK";
+  const name = "AI SDK + @ai-sdk/moonshotai";
   const model = createMoonshotAI({ apiKey: BENCH_API_KEY, baseURL })(BENCH_MODEL);
   const providerOptions = { moonshotai: { thinking: BENCH_THINKING } };
   return {

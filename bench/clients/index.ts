@@ -5,7 +5,7 @@
 import type { BenchClient } from "./client.ts";
 
 /** Identifiers of the clients, baseline first. */
-export const CLIENT_IDS = ["raw", "kimi", "openai", "ai-sdk"] as const;
+export const CLIENT_IDS = ["raw", "kimi", "openai", "ai-sdk", "ai-sdk-kimi"] as const;
 /** One client identifier. */
 export type ClientId = (typeof CLIENT_IDS)[number];
 
@@ -14,7 +14,8 @@ export const CLIENT_NAMES: Record<ClientId, string> = {
   raw: "raw fetch",
   kimi: "kimi-provider",
   openai: "openai SDK",
-  "ai-sdk": "AI SDK",
+  "ai-sdk": "AI SDK + @ai-sdk/moonshotai",
+  "ai-sdk-kimi": "AI SDK + kimi-provider/ai-sdk",
 };
 
 /** A client that loaded, or why it did not. */
@@ -33,6 +34,8 @@ async function createClient(id: ClientId, baseURL: string): Promise<BenchClient>
       return (await import("./openai-sdk.ts")).createOpenAIClient(baseURL);
     case "ai-sdk":
       return (await import("./ai-sdk.ts")).createAiSdkClient(baseURL);
+    case "ai-sdk-kimi":
+      return (await import("./ai-sdk-kimi.ts")).createAiSdkKimiClient(baseURL);
   }
 }
 

@@ -70,6 +70,12 @@ export function coldStart(runs: number): ColdStartRow[] {
     row("import ai + @ai-sdk/moonshotai", runs, () =>
       timeImport([resolved("ai"), resolved("@ai-sdk/moonshotai")]),
     ),
+    row("import ai + kimi-provider/ai-sdk", runs, () => {
+      const subpath = new URL("dist/ai-sdk/index.js", ROOT);
+      if (!existsSync(subpath))
+        throw new Error("dist/ai-sdk/index.js missing: run `npm run build`");
+      return timeImport([resolved("ai"), subpath.href]);
+    }),
     row("node -e '' (process boot, reference)", runs, () => timeProcess(["-e", ""])),
     row("kimi-provider --help (spawn to exit)", runs, () => {
       if (!existsSync(cli)) throw new Error("dist/cli/main.js missing (CLI not built yet)");

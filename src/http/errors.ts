@@ -48,6 +48,8 @@ export interface KimiErrorOptions {
   requestId?: string;
   /** The underlying error (network failure, parse error...). */
   cause?: unknown;
+  /** The error response's body as received, secrets redacted, when the service answered. */
+  responseBody?: string;
 }
 
 /** Base class of every error thrown by kimi-provider. */
@@ -62,6 +64,11 @@ export class KimiError extends Error {
   readonly requestId: string | undefined;
   /** Whether the same request may succeed if sent again later. */
   readonly retryable: boolean;
+  /**
+   * The service's error body as received (API key redacted), when it answered with one; kept
+   * for adapters that report the raw body (the AI SDK's `APICallError.responseBody`).
+   */
+  readonly responseBody: string | undefined;
 
   constructor(
     code: KimiErrorCode,
@@ -76,6 +83,7 @@ export class KimiError extends Error {
     this.type = options.type;
     this.requestId = options.requestId;
     this.retryable = retryable;
+    this.responseBody = options.responseBody;
   }
 
   /** A plain-object view for logs and `--json` output (never includes secrets). */

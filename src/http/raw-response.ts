@@ -24,12 +24,14 @@ export interface RawResponse {
 }
 
 /**
- * Moonshot's id of a response (`Msh-Request-Id`, else `x-trace-id`, else a proxy's
- * `x-request-id`), to quote to its support.
+ * Moonshot's id of a response (`Msh-Request-Id`, else the trace id: `X-Msh-Trace-Id` in 2026,
+ * `x-trace-id` earlier, else a proxy's `x-request-id`), to quote to its support
+ * (docs/moonshot-wire.md, "Headers").
  */
 export function responseRequestId(headers: HeaderReader): string | undefined {
   return (
     headers.get("msh-request-id") ??
+    headers.get("x-msh-trace-id") ??
     headers.get("x-trace-id") ??
     headers.get("x-request-id") ??
     undefined
