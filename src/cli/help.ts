@@ -10,6 +10,7 @@ const ENVIRONMENT = `Environment:
   KIMI_TEMPERATURE    0..1, default 0.5     KIMI_MAX_TOKENS   default 32768
   KIMI_TIMEOUT_MS     default 600000        KIMI_MAX_RETRIES  default 2
   KIMI_STATE_DIR      where the usage ledger lives, default ~/.kimi-provider
+  KIMI_GATEWAY_DATABASE_URL  postgres://... for the gateway's state (default: embedded)
   NO_COLOR            disables dimmed reasoning`;
 
 const EXIT_CODES = `Exit codes: 0 success, 1 the service or network failed, 2 bad usage or configuration,
@@ -29,6 +30,7 @@ Commands:
   balance               the account balance
   usage                 tokens and cost of every chat run from this machine
   emulator              run the local Moonshot-compatible emulator
+  gateway               run the OpenAI-compatible gateway that repairs requests for Kimi
 
 Every command has --help; --json makes output for scripts; --verbose shows requests
 (the API key redacted).
@@ -159,5 +161,29 @@ Options:
       --chunk-delay MS  delay between streamed chunks (default 0)
       --log             one line per request on stderr
   -h, --help            this help
+`,
+  gateway: `Usage: kimi-provider gateway [--port N] [--host H] [--config FILE]
+       kimi-provider gateway keys create NAME [--budget-usd USD] [--rpm N] [--json]
+       kimi-provider gateway keys list [--json]
+       kimi-provider gateway keys revoke ID [--json]
+       kimi-provider gateway usage [--json]
+
+Runs a local OpenAI-compatible server in front of Kimi until Ctrl-C: point any OpenAI client's
+base URL at it, and its requests are repaired for Kimi (lost reasoning_content, rejected sampling
+values, tool schemas, stream usage, small max_tokens, model aliases). Without KIMI_API_KEY the
+local emulator answers. With no gateway keys, only this machine's clients are served.
+
+Options:
+      --port N          TCP port (default 8788; 0 picks a free one)
+      --host H          interface (default 127.0.0.1; any other needs a gateway key)
+      --config FILE     JSON settings: repairs, aliases, maxTokensFloor, reasoningTtlMs,
+                        maxBodyBytes (docs/gateway.md)
+      --budget-usd USD  keys create: spending limit per UTC day
+      --rpm N           keys create: requests per minute, across every instance
+      --json            keys, usage: JSON output
+  -h, --help            this help
+
+State: the embedded PGlite under KIMI_STATE_DIR, or KIMI_GATEWAY_DATABASE_URL=postgres://...
+(shared by every instance pointed at it).
 `,
 };

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   balance: () => import("./commands/balance.ts"),
   usage: () => import("./commands/usage.ts"),
   emulator: () => import("./commands/emulator.ts"),
+  gateway: () => import("./commands/gateway.ts"),
 };
 
 function wantsHelp(args: readonly string[]): boolean {

@@ -97,7 +97,11 @@ export function errorFromResponse(bodyText: string, context: ErrorContext): Kimi
   const serviceMessage = redactText(body.message, context.secrets);
   const type = body.type;
   const requestId = responseRequestId(headers);
-  const options: KimiErrorOptions = { status, requestId: requestId ?? undefined };
+  const options: KimiErrorOptions = {
+    status,
+    requestId: requestId ?? undefined,
+    serviceMessage,
+  };
   if (type !== undefined) options.type = type;
   const said = `(HTTP ${status}${type ? ` ${type}` : ""}: ${serviceMessage})`;
   const retryAfterMs =

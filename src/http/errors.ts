@@ -43,6 +43,8 @@ export interface KimiErrorOptions {
   requestId?: string;
   /** The underlying error (network failure, parse error...). */
   cause?: unknown;
+  /** The service's own error message, secrets redacted, when it answered with one. */
+  serviceMessage?: string;
 }
 
 /** Base class of every error thrown by kimi-provider. */
@@ -57,6 +59,12 @@ export class KimiError extends Error {
   readonly requestId: string | undefined;
   /** Whether the same request may succeed if sent again later. */
   readonly retryable: boolean;
+  /**
+   * The service's own message (secrets redacted), verbatim, when it answered with an error body;
+   * `message` says the same in our words, with what to do. A proxy that relays the error (the
+   * gateway) keeps both.
+   */
+  readonly serviceMessage: string | undefined;
 
   constructor(
     code: KimiErrorCode,
@@ -71,6 +79,7 @@ export class KimiError extends Error {
     this.type = options.type;
     this.requestId = options.requestId;
     this.retryable = retryable;
+    this.serviceMessage = options.serviceMessage;
   }
 
   /** A plain-object view for logs and `--json` output (never includes secrets). */
