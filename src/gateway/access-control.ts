@@ -6,7 +6,12 @@
  */
 import type { IncomingMessage } from "node:http";
 import { GatewayRefusal } from "./error-envelope.ts";
-import { checkGatewayKey, type GatewayKey, hasActiveGatewayKeys } from "./key-store.ts";
+import {
+  checkGatewayKey,
+  type GatewayKey,
+  hasActiveGatewayKeys,
+  looksLikeGatewayKey,
+} from "./key-store.ts";
 import { countRequest } from "./rate-window.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { LOOPBACK_KEY_ID, spentOnDay, utcDay } from "./usage-ledger.ts";
@@ -69,6 +74,21 @@ export class AccessControl {
   /** Identifies the client of `req`; throws a 401/403 refusal when it may not be served. */
   async authenticate(req: IncomingMessage): Promise<ClientIdentity> {
     const presented = bearer(req);
+    // A gateway key is always checked, even while no key is known to exist (the cache may be a
+    // second old): its requests count against it, and a revoked one is refused.
+    const check =
+      presented !== undefined && looksLikeGatewayKey(presented)
+        ? await checkGatewayKey(this.#db, presented)
+        : ({ status: "unknown" } as const);
+    if (check.status === "valid") return { keyId: check.key.id, key: check.key };
+    if (check.status === "revoked") {
+      throw new GatewayRefusal({
+        status: 401,
+        type: "invalid_authentication_error",
+        code: "authentication_failed",
+        message: `Gateway key ${check.key.id} was revoked on ${check.key.revokedAt ?? "an earlier day"}. Ask the gateway's operator for a new key.`,
+      });
+    }
     if (!(await this.keysExist())) {
       if (!isLoopbackAddress(req.socket.remoteAddress)) {
         throw new GatewayRefusal({
@@ -88,16 +108,6 @@ export class AccessControl {
         code: "authentication_failed",
         message:
           "No gateway key: send one as the API key (`Authorization: Bearer sk-kgw-...`). Keys are made with `kimi-provider gateway keys create NAME`.",
-      });
-    }
-    const check = await checkGatewayKey(this.#db, presented);
-    if (check.status === "valid") return { keyId: check.key.id, key: check.key };
-    if (check.status === "revoked") {
-      throw new GatewayRefusal({
-        status: 401,
-        type: "invalid_authentication_error",
-        code: "authentication_failed",
-        message: `Gateway key ${check.key.id} was revoked on ${check.key.revokedAt ?? "an earlier day"}. Ask the gateway's operator for a new key.`,
       });
     }
     throw new GatewayRefusal({

@@ -121,6 +121,11 @@ export type KeyCheck =
   | { status: "revoked"; key: GatewayKey }
   | { status: "unknown" };
 
+/** Whether `text` has the shape of a gateway key (`sk-kgw-<id>-<secret>`). */
+export function looksLikeGatewayKey(text: string): boolean {
+  return KEY_SHAPE.test(text);
+}
+
 /** Checks a key a client presented (constant-time comparison of the hashes). */
 export async function checkGatewayKey(db: SqlExecutor, presented: string): Promise<KeyCheck> {
   const match = KEY_SHAPE.exec(presented);
