@@ -16,6 +16,7 @@ import { AnswerAccumulator } from "./answer-accumulator.ts";
 import { checkChatBody } from "./chat-body.ts";
 import { errorBodyFor, type GatewayErrorBody } from "./error-envelope.ts";
 import type { GatewayConfig } from "./gateway-config.ts";
+import type { LedgerWriter } from "./ledger-writer.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { recallReasoning, rememberReasoning } from "./reasoning-memory.ts";
 import { parseJsonBody, readBody } from "./request-body.ts";
@@ -23,7 +24,7 @@ import { type RepairedRequest, repairChatRequest, repairsHeader } from "./reques
 import type { SqlDatabase } from "./sql-database.ts";
 import { turnKeys } from "./turn-key.ts";
 import type { Upstream } from "./upstream.ts";
-import { recordUsage, utcDay } from "./usage-ledger.ts";
+import { utcDay } from "./usage-ledger.ts";
 import { placeUsage } from "./usage-placement.ts";
 
 /** What the chat route needs. */
@@ -33,6 +34,8 @@ export interface ChatRouteContext {
   config: GatewayConfig;
   metrics: GatewayMetrics;
   access: AccessControl;
+  /** Where finished answers are added to the usage ledger. */
+  ledger: LedgerWriter;
   log: (line: string) => void;
 }
 
@@ -156,7 +159,7 @@ async function settle(
   const usage = accumulator.usage;
   const costUsd = usage ? computeCost(repaired.model, usage, {}, modelId).total : null;
   const writes: Promise<void>[] = [
-    recordUsage(db, {
+    context.ledger.add({
       keyId: identity.keyId,
       model: modelId,
       day: utcDay(new Date()),

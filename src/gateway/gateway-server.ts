@@ -16,6 +16,7 @@ import { RelayedError, relayedErrorBody, serveChatCompletion } from "./chat-comp
 import { errorBodyFor, GatewayRefusal, sendError } from "./error-envelope.ts";
 import { FileRoutes, relayRequest } from "./files-routes.ts";
 import { type GatewayConfigInput, resolveGatewayConfig } from "./gateway-config.ts";
+import { LedgerWriter } from "./ledger-writer.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { chooseModel } from "./model-alias.ts";
 import { openGatewayDatabase } from "./open-database.ts";
@@ -124,7 +125,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const secrets = [upstream.secret];
   const safeLog = (line: string) => log(redactText(line, secrets));
   const files = new FileRoutes(upstream, stateDir);
-  const chatContext = { db, upstream, config, metrics, access, log: safeLog };
+  const ledger = new LedgerWriter(db);
+  const chatContext = { db, upstream, config, metrics, access, ledger, log: safeLog };
 
   async function route(req: IncomingMessage, res: ServerResponse, method: string, path: string) {
     if (path === "/healthz" && method === "GET") {

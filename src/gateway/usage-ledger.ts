@@ -32,18 +32,29 @@ export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** Adds one finished request to the ledger. */
+/** Adds finished requests (one, or several merged) to their ledger row in one atomic upsert. */
 export async function recordUsage(
   db: SqlExecutor,
-  entry: { keyId: string; model: string; day: string; usage: Usage; costUsd: number | null },
+  entry: {
+    keyId: string;
+    model: string;
+    day: string;
+    usage: Usage;
+    /** Requests in this entry (default 1). */
+    requests?: number;
+    /** USD of the priced ones. */
+    costUsd: number;
+    /** Requests whose price is unknown (default 0). */
+    unpricedRequests?: number;
+  },
 ): Promise<void> {
   const { usage } = entry;
   await db.query(
     `INSERT INTO kimi_gateway_usage AS u (key_id, model, day, requests, prompt_tokens,
        completion_tokens, cached_tokens, reasoning_tokens, cost_usd, unpriced_requests)
-     VALUES ($1, $2, $3::date, 1, $4, $5, $6, $7, $8, $9)
+     VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (key_id, model, day) DO UPDATE SET
-       requests = u.requests + 1,
+       requests = u.requests + EXCLUDED.requests,
        prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens,
        completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens,
        cached_tokens = u.cached_tokens + EXCLUDED.cached_tokens,
@@ -54,12 +65,13 @@ export async function recordUsage(
       entry.keyId,
       entry.model,
       entry.day,
+      entry.requests ?? 1,
       usage.promptTokens,
       usage.completionTokens,
       usage.cachedTokens,
       usage.reasoningTokens ?? 0,
-      entry.costUsd ?? 0,
-      entry.costUsd === null ? 1 : 0,
+      entry.costUsd,
+      entry.unpricedRequests ?? 0,
     ],
   );
 }
