@@ -121,8 +121,8 @@ describe("openai-node runTools with a thinking model and two tools", () => {
     const requests = chatRequests();
     assert.equal(requests.length, 2);
     const first = (await runner.allChatCompletions())[0];
-    const servedReasoning = (first?.choices[0]?.message as { reasoning_content?: string })
-      .reasoning_content;
+    const servedMessage = first?.choices[0]?.message as { reasoning_content?: string } | undefined;
+    const servedReasoning = servedMessage?.reasoning_content;
     assert.ok(servedReasoning !== undefined && servedReasoning.length > 0);
     // The second request reached upstream with the first turn's own reasoning, not a placeholder.
     const history = requests[1]?.body.messages as { role: string; reasoning_content?: string }[];
