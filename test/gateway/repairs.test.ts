@@ -337,6 +337,53 @@ describe("reasoning memory", () => {
     assert.equal(parisSent, paris.reasoning);
   });
 
+  it("remembers the reasoning of a streamed tool-call turn", async () => {
+    const question = [{ role: "user", content: "Call get_weather for Kyiv." }];
+    const streamed = await post(gateway.baseURL, "/chat/completions", {
+      model: "kimi-k2.6",
+      messages: question,
+      tools: [weatherTool],
+      stream: true,
+    });
+    let reasoning = "";
+    const calls: { id: string; name: string; arguments: string }[] = [];
+    for (const line of sseData(streamed.text).slice(0, -1)) {
+      const delta = JSON.parse(line).choices[0]?.delta ?? {};
+      reasoning += delta.reasoning_content ?? "";
+      for (const call of delta.tool_calls ?? []) {
+        if (call.id) calls[call.index] = { id: call.id, name: call.function.name, arguments: "" };
+        const target = calls[call.index];
+        if (target) target.arguments += call.function?.arguments ?? "";
+      }
+    }
+    assert.ok(reasoning.length > 1);
+    const call = calls[0];
+    assert.ok(call);
+    emulator.clearRequests();
+    const answer = await post(gateway.baseURL, "/chat/completions", {
+      model: "kimi-k2.6",
+      tools: [weatherTool],
+      messages: [
+        ...question,
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: call.id,
+              type: "function",
+              function: { name: call.name, arguments: call.arguments },
+            },
+          ],
+        },
+        { role: "tool", tool_call_id: call.id, content: "snow" },
+      ],
+    });
+    assert.equal(answer.status, 200);
+    const sent = upstreamBodies()[0]?.messages as { reasoning_content?: string }[];
+    assert.equal(sent[1]?.reasoning_content, reasoning);
+  });
+
   it("gives a turn it never served the library's placeholder", async () => {
     const answer = await post(gateway.baseURL, "/chat/completions", {
       model: "kimi-k2.6",
