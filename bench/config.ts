@@ -35,6 +35,14 @@ export interface BenchConfig {
     streamChunkDelayMs: number;
   };
   coldStart: { runs: number };
+  /** The gateway against calling the emulator directly. */
+  gateway: {
+    concurrency: number;
+    plan: RoundPlan;
+    streams: number;
+    memoryRequests: number;
+    sampleEvery: number;
+  };
   emulator: { requests: number; concurrency: number; streamReplyTokens: number; streams: number };
 }
 
@@ -62,6 +70,13 @@ export function benchConfig(quick: boolean): BenchConfig {
       streamChunkDelayMs: 5,
     },
     coldStart: { runs: q(10, 4) },
+    gateway: {
+      concurrency: 64,
+      plan: { warmup: q(500, 200), rounds: q(6, 2), perRound: q(500, 200) },
+      streams: q(20, 6),
+      memoryRequests: q(10_000, 1_000),
+      sampleEvery: q(1_000, 250),
+    },
     emulator: {
       requests: q(20_000, 5_000),
       concurrency: 64,

@@ -10,6 +10,7 @@ import { ratio } from "./lib/stats.ts";
 import { type Cell, formatNumber, formatRatio, markdownTable } from "./lib/table.ts";
 import type { ColdStartRow } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { GatewayBench } from "./suites/gateway.ts";
 import type { SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
 import type { StreamingRow } from "./suites/streaming.ts";
@@ -28,7 +29,44 @@ export interface BenchReport {
   memorySequential: Outcome<SequentialMemory>[];
   memoryStreams: Outcome<StreamsMemory>[];
   coldStart: ColdStartRow[];
+  /** Absent in reports written before the gateway existed. */
+  gateway?: Outcome<GatewayBench>;
   emulator: Outcome<EmulatorThroughput>;
+}
+
+function gatewayTable(outcome: Outcome<GatewayBench> | undefined): string {
+  if (outcome === undefined) return "not measured";
+  if (!outcome.ok) return failed(outcome.error);
+  const g = outcome.value;
+  const rows: Cell[][] = [
+    [
+      `non-streamed p50 (c=${g.concurrency})`,
+      ms(g.direct.median),
+      ms(g.gateway.median),
+      ms(g.addedP50Ms),
+      formatRatio(ratio(g.gateway.median, g.direct.median)),
+    ],
+    [
+      `non-streamed p99 (c=${g.concurrency})`,
+      ms(g.direct.p99),
+      ms(g.gateway.p99),
+      ms(g.addedP99Ms),
+      formatRatio(ratio(g.gateway.p99, g.direct.p99)),
+    ],
+    [
+      "stream time to first token, median",
+      ms(g.ttftDirect.median),
+      ms(g.ttftGateway.median),
+      ms(g.ttftGateway.median - g.ttftDirect.median),
+      formatRatio(ratio(g.ttftGateway.median, g.ttftDirect.median)),
+    ],
+  ];
+  const rss = g.rssMiB.map((value) => formatNumber(value, 1)).join(" → ");
+  return [
+    markdownTable(["measure (ms)", "direct", "through gateway", "added", "ratio"], rows),
+    "",
+    `Gateway process RSS over ${g.memoryRequests.toLocaleString("en-US")} requests (MiB): ${rss}. Startup with a new embedded database: ${whole(g.startupMs)} ms.`,
+  ].join("\n");
 }
 
 const ms = (value: number | null | undefined) => formatNumber(value, 2);
@@ -518,7 +556,11 @@ export function renderReport(report: BenchReport): string {
     "",
     coldStartTable(report.coldStart),
     "",
-    "### 5. Emulator throughput",
+    "### 5. Gateway (kimi-provider gateway, embedded PGlite) against the emulator directly",
+    "",
+    gatewayTable(report.gateway),
+    "",
+    "### 6. Emulator throughput",
     "",
     emulatorTable(report.emulator, report),
     "",

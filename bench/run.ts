@@ -13,13 +13,14 @@ import { machineInfo } from "./lib/machine.ts";
 import { type BenchReport, type Outcome, renderReport } from "./report.ts";
 import { coldStart } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { GatewayBench } from "./suites/gateway.ts";
 import type { MemoryInput, SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
 import type { StreamingRow } from "./suites/streaming.ts";
 
 const suite = (name: string) => new URL(`./suites/${name}.ts`, import.meta.url);
 
-/** `BENCH_ONLY=overhead,streaming,decode,memory,emulator,cold` runs a subset (for iterating). */
+/** `BENCH_ONLY=overhead,streaming,decode,memory,gateway,emulator,cold` runs a subset (for iterating). */
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 const wanted = (suiteName: string) => only === undefined || only.includes(suiteName);
 
@@ -133,6 +134,31 @@ async function main(): Promise<void> {
       );
     }
 
+    const g = config.gateway;
+    const gateway = await outcome(
+      "gateway",
+      `gateway: c=${g.concurrency} non-streamed, TTFT, memory over ${g.memoryRequests} requests`,
+      async () => {
+        const child = await startServiceChild<{ baseURL: string; startupMs: number }>(
+          new URL("./gateway-child.ts", import.meta.url),
+          { input: { upstream: baseURL } },
+        );
+        try {
+          return await runChild<GatewayBench>(suite("gateway"), {
+            input: {
+              directBaseURL: baseURL,
+              gatewayBaseURL: child.data.baseURL,
+              gatewayPid: child.process.pid,
+              startupMs: child.data.startupMs,
+              ...g,
+            },
+          });
+        } finally {
+          await child.stop();
+        }
+      },
+    );
+
     // Cold start last, with the emulator stopped: nothing else competes for the CPU.
     await emulator.stop();
     process.stderr.write("bench: cold start…\n");
@@ -148,6 +174,7 @@ async function main(): Promise<void> {
       memorySequential,
       memoryStreams,
       coldStart: cold,
+      gateway,
       emulator: emulatorThroughput,
     };
     const markdown = renderReport(report);

@@ -10,6 +10,7 @@ const ENVIRONMENT = `Environment:
   KIMI_TEMPERATURE    0..1, default 0.5     KIMI_MAX_TOKENS   default 32768
   KIMI_TIMEOUT_MS     default 600000        KIMI_MAX_RETRIES  default 2
   KIMI_STATE_DIR      local state (usage ledger, uploaded files), default ~/.kimi-provider
+  KIMI_GATEWAY_DATABASE_URL  postgres://... for the gateway's state (default: embedded)
   NO_COLOR            disables dimmed reasoning`;
 
 const EXIT_CODES = `Exit codes: 0 success, 1 the service or network failed (or the local state under
@@ -30,6 +31,7 @@ Commands:
   usage                 tokens and cost of every chat run from this machine
   emulator              run the local Moonshot-compatible emulator
   mcp                   serve Kimi as MCP tools to agent hosts (stdio, or --http)
+  gateway               run the OpenAI-compatible gateway that repairs requests for Kimi
 
 Every command has --help; --json makes output for scripts; --verbose shows requests
 (the API key redacted).
@@ -187,7 +189,7 @@ Options:
       --conversation-ttl D   how long a kimi_chat conversation is kept after its last turn
                              (default 30m; e.g. 10m, 2h)
       --http                 serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio
-      --port N               HTTP port (default 8788; 0 picks a free one)
+      --port N               HTTP port (default 8789; 0 picks a free one)
       --host H               HTTP interface (default 127.0.0.1); any other than loopback
                              requires a token
       --token T              bearer token every HTTP request must carry (or KIMI_MCP_TOKEN)
@@ -195,5 +197,29 @@ Options:
 
 Environment: KIMI_API_KEY, KIMI_BASE_URL, KIMI_DEFAULT_MODEL, ... as for every command, and
 KIMI_MCP_TOKEN (the HTTP bearer token).
+`,
+  gateway: `Usage: kimi-provider gateway [--port N] [--host H] [--config FILE]
+       kimi-provider gateway keys create NAME [--budget-usd USD] [--rpm N] [--json]
+       kimi-provider gateway keys list [--json]
+       kimi-provider gateway keys revoke ID [--json]
+       kimi-provider gateway usage [--json]
+
+Runs a local OpenAI-compatible server in front of Kimi until Ctrl-C: point any OpenAI client's
+base URL at it, and its requests are repaired for Kimi (lost reasoning_content, rejected sampling
+values, tool schemas, stream usage, small max_tokens, model aliases). Without KIMI_API_KEY the
+local emulator answers. With no gateway keys, only this machine's clients are served.
+
+Options:
+      --port N          TCP port (default 8788; 0 picks a free one)
+      --host H          interface (default 127.0.0.1; any other needs a gateway key)
+      --config FILE     JSON settings: repairs, aliases, maxTokensFloor, reasoningTtlMs,
+                        maxBodyBytes (docs/gateway.md)
+      --budget-usd USD  keys create: spending limit per UTC day
+      --rpm N           keys create: requests per minute, across every instance
+      --json            keys, usage: JSON output
+  -h, --help            this help
+
+State: the embedded PGlite under KIMI_STATE_DIR, or KIMI_GATEWAY_DATABASE_URL=postgres://...
+(shared by every instance pointed at it).
 `,
 };

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   usage: () => import("./commands/usage.ts"),
   emulator: () => import("./commands/emulator.ts"),
   mcp: () => import("./commands/mcp.ts"),
+  gateway: () => import("./commands/gateway.ts"),
 };
 
 function wantsHelp(args: readonly string[]): boolean {

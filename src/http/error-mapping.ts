@@ -101,6 +101,7 @@ export function errorFromResponse(bodyText: string, context: ErrorContext): Kimi
     status,
     requestId: requestId ?? undefined,
     responseBody: redactText(bodyText, context.secrets),
+    serviceMessage,
   };
   if (type !== undefined) options.type = type;
   const said = `(HTTP ${status}${type ? ` ${type}` : ""}: ${serviceMessage})`;

@@ -50,6 +50,8 @@ export interface KimiErrorOptions {
   cause?: unknown;
   /** The error response's body as received, secrets redacted, when the service answered. */
   responseBody?: string;
+  /** The service's own error message, secrets redacted, when it answered with one. */
+  serviceMessage?: string;
 }
 
 /** Base class of every error thrown by kimi-provider. */
@@ -69,6 +71,12 @@ export class KimiError extends Error {
    * for adapters that report the raw body (the AI SDK's `APICallError.responseBody`).
    */
   readonly responseBody: string | undefined;
+  /**
+   * The service's own message (secrets redacted), verbatim, when it answered with an error body;
+   * `message` says the same in our words, with what to do. A proxy that relays the error (the
+   * gateway) keeps both.
+   */
+  readonly serviceMessage: string | undefined;
 
   constructor(
     code: KimiErrorCode,
@@ -84,6 +92,7 @@ export class KimiError extends Error {
     this.requestId = options.requestId;
     this.retryable = retryable;
     this.responseBody = options.responseBody;
+    this.serviceMessage = options.serviceMessage;
   }
 
   /** A plain-object view for logs and `--json` output (never includes secrets). */

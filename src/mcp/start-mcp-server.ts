@@ -53,7 +53,7 @@ export interface McpServerOptions {
 
 /** A running MCP server. */
 export interface RunningMcpServer {
-  /** Streamable HTTP: the endpoint URL, e.g. `http://127.0.0.1:8788/mcp`; stdio: `undefined`. */
+  /** Streamable HTTP: the endpoint URL, e.g. `http://127.0.0.1:8789/mcp`; stdio: `undefined`. */
   readonly url: string | undefined;
   /** Resolves when the server stopped (stdio: the host closed stdin; or after `close()`). */
   readonly closed: Promise<void>;

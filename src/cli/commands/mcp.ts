@@ -14,7 +14,7 @@ import { openServiceTarget } from "../service.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Port of `mcp --http` when `--port` is not given. */
-export const DEFAULT_MCP_PORT = 8788;
+export const DEFAULT_MCP_PORT = 8789;
 
 const FLAG_OF_SETTING: Record<string, string> = {
   token: "--token",

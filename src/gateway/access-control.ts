@@ -1,0 +1,156 @@
+/**
+ * Who may use the gateway, and how much. With no active gateway key, only loopback clients are
+ * served (whatever key they send: OpenAI clients insist on sending one). Once a key exists, every
+ * client must present a valid one as `Authorization: Bearer <key>`. A key's RPM limit and USD
+ * budget per UTC day are checked against the shared database, so they hold across instances.
+ */
+import type { IncomingMessage } from "node:http";
+import { GatewayRefusal } from "./error-envelope.ts";
+import {
+  checkGatewayKey,
+  type GatewayKey,
+  hasActiveGatewayKeys,
+  looksLikeGatewayKey,
+} from "./key-store.ts";
+import { countRequest } from "./rate-window.ts";
+import type { SqlDatabase } from "./sql-database.ts";
+import { LOOPBACK_KEY_ID, spentOnDay, utcDay } from "./usage-ledger.ts";
+
+/** Who a request is from. */
+export interface ClientIdentity {
+  /** The ledger key: the gateway key's id, or {@link LOOPBACK_KEY_ID}. */
+  keyId: string;
+  /** The key, when the client presented one. */
+  key: GatewayKey | undefined;
+}
+
+/** How long "are there any keys?" is cached: a key created elsewhere applies within this. */
+const KEYS_EXIST_CACHE_MS = 1_000;
+
+/** Whether `address` (a socket's remote address) is this machine. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}
+
+/** Whether `host` (a bind address or name) only accepts local connections. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || isLoopbackAddress(host);
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/** Authentication and limits against one database. */
+export class AccessControl {
+  readonly #db: SqlDatabase;
+  readonly #now: () => Date;
+  #keysExist: { value: boolean; at: number } | undefined;
+
+  constructor(db: SqlDatabase, now: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  /** Whether any key is active (cached for a second). */
+  async keysExist(): Promise<boolean> {
+    const at = Date.now();
+    if (this.#keysExist === undefined || at - this.#keysExist.at > KEYS_EXIST_CACHE_MS) {
+      this.#keysExist = { value: await hasActiveGatewayKeys(this.#db), at };
+    }
+    return this.#keysExist.value;
+  }
+
+  /** Identifies the client of `req`; throws a 401/403 refusal when it may not be served. */
+  async authenticate(req: IncomingMessage): Promise<ClientIdentity> {
+    const presented = bearer(req);
+    // A gateway key is always checked, even while no key is known to exist (the cache may be a
+    // second old): its requests count against it, and a revoked one is refused.
+    const check =
+      presented !== undefined && looksLikeGatewayKey(presented)
+        ? await checkGatewayKey(this.#db, presented)
+        : ({ status: "unknown" } as const);
+    if (check.status === "valid") return { keyId: check.key.id, key: check.key };
+    if (check.status === "revoked") {
+      throw new GatewayRefusal({
+        status: 401,
+        type: "invalid_authentication_error",
+        code: "authentication_failed",
+        message: `Gateway key ${check.key.id} was revoked on ${check.key.revokedAt ?? "an earlier day"}. Ask the gateway's operator for a new key.`,
+      });
+    }
+    if (!(await this.keysExist())) {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) {
+        throw new GatewayRefusal({
+          status: 403,
+          type: "permission_denied_error",
+          code: "permission_denied",
+          message:
+            "This gateway has no keys, so it serves only clients on its own machine. Create a key (`kimi-provider gateway keys create NAME`) and send it as the API key.",
+        });
+      }
+      return { keyId: LOOPBACK_KEY_ID, key: undefined };
+    }
+    if (presented === undefined) {
+      throw new GatewayRefusal({
+        status: 401,
+        type: "invalid_authentication_error",
+        code: "authentication_failed",
+        message:
+          "No gateway key: send one as the API key (`Authorization: Bearer sk-kgw-...`). Keys are made with `kimi-provider gateway keys create NAME`.",
+      });
+    }
+    throw new GatewayRefusal({
+      status: 401,
+      type: "invalid_authentication_error",
+      code: "authentication_failed",
+      message:
+        "The API key is not a key of this gateway. Send a gateway key (`sk-kgw-...`, from `kimi-provider gateway keys create`), not a Moonshot key.",
+    });
+  }
+
+  /**
+   * Counts the request against the key's RPM limit and checks its daily budget; throws a 429
+   * refusal naming the limit and when it resets.
+   */
+  async admit(identity: ClientIdentity): Promise<void> {
+    const { key } = identity;
+    if (key === undefined) return;
+    const now = this.#now();
+    if (key.rpmLimit !== null) {
+      const count = await countRequest(this.#db, key.id, now);
+      if (count > key.rpmLimit) {
+        const wait = Math.max(1, Math.ceil((60_000 - (now.getTime() % 60_000)) / 1000));
+        throw new GatewayRefusal({
+          status: 429,
+          type: "rate_limit_reached_error",
+          code: "rate_limited",
+          message: `Gateway key ${key.id} reached its limit of ${key.rpmLimit} requests per minute, please try again after ${wait} seconds.`,
+          retryAfterSeconds: wait,
+        });
+      }
+    }
+    if (key.budgetUsdPerDay !== null) {
+      const spent = await spentOnDay(this.#db, key.id, utcDay(now));
+      if (spent >= key.budgetUsdPerDay) {
+        const midnight = new Date(`${utcDay(now)}T00:00:00.000Z`).getTime() + 86_400_000;
+        throw new GatewayRefusal({
+          status: 429,
+          type: "exceeded_current_quota_error",
+          code: "budget_exceeded",
+          message: `Gateway key ${key.id} ("${key.name}") has spent $${spent.toFixed(6)} of its daily budget of $${key.budgetUsdPerDay} (USD per UTC day). The budget resets at ${new Date(midnight).toISOString()}, in ${duration(midnight - now.getTime())}; retrying before then will not help.`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Every repair of a chat request, in order: model aliases, sampling, output cap, tool schemas,
+ * reasoning, usage. Each is switchable ({@link RepairSwitches}); each change is reported by field
+ * name (the `x-kimi-gateway-repairs` header) and described (the gateway's log).
+ */
+import type { ThinkingSetting } from "../chat/types.ts";
+import { findCatalogModel } from "../models/catalog.ts";
+import type { ModelInfo } from "../models/model-info.ts";
+import { thinkingEnabled } from "../tools/thinking-history.ts";
+import type { ChatBody } from "./chat-body.ts";
+import type { GatewayConfig } from "./gateway-config.ts";
+import { chooseModel } from "./model-alias.ts";
+import { repairOutputCap } from "./output-cap-repair.ts";
+import { type ReasoningRecall, repairReasoning } from "./reasoning-repair.ts";
+import { type FieldRepair, repairSampling } from "./sampling-repair.ts";
+import { repairToolSchemas } from "./tool-schema-repair.ts";
+
+/** A repaired request and what was done to it. */
+export interface RepairedRequest {
+  /** The body to send upstream. */
+  body: ChatBody;
+  /** The model as the client named it. */
+  requestedModel: string;
+  /** The catalog entry of the model sent, if known. */
+  model: ModelInfo | undefined;
+  /** Whether the request runs with thinking on. */
+  thinking: boolean;
+  /** Whether the client asked for the `include_usage` chunk of a stream itself. */
+  clientWantsUsageChunk: boolean;
+  /** Every change, in order. */
+  repairs: FieldRepair[];
+}
+
+function thinkingSetting(value: unknown): ThinkingSetting | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const type = (value as { type?: unknown }).type;
+  return type === "enabled" || type === "disabled" ? (value as ThinkingSetting) : undefined;
+}
+
+/** Applies the repairs `config` enables to a copy of `original`. */
+export async function repairChatRequest(
+  original: ChatBody,
+  config: GatewayConfig,
+  recall: ReasoningRecall,
+): Promise<RepairedRequest> {
+  const body: ChatBody = { ...original, messages: [...original.messages] };
+  const { repairs: switches } = config;
+  const repairs: FieldRepair[] = [];
+
+  const choice = chooseModel(
+    original.model,
+    switches.modelAliases ? config.aliases : undefined,
+    switches.retiredModels,
+  );
+  if (choice.note !== undefined) {
+    body.model = choice.model;
+    repairs.push({ field: "model", note: choice.note });
+  }
+  const model = findCatalogModel(body.model);
+  const thinking = thinkingEnabled(model, thinkingSetting(body.thinking));
+
+  if (switches.sampling) repairs.push(...repairSampling(body, model, thinking));
+  if (switches.outputCap) {
+    repairs.push(...repairOutputCap(body, model, thinking, config.maxTokensFloor));
+  }
+  if (switches.toolSchemas) repairs.push(...repairToolSchemas(body));
+  if (switches.reasoningContent && thinking) repairs.push(...(await repairReasoning(body, recall)));
+
+  const options = body.stream_options as { include_usage?: unknown } | null | undefined;
+  const clientWantsUsageChunk = options?.include_usage === true;
+  if (switches.usage && body.stream === true && !clientWantsUsageChunk) {
+    body.stream_options = { ...(options ?? {}), include_usage: true };
+    repairs.push({ field: "usage", note: "stream usage requested upstream" });
+  }
+  return {
+    body,
+    requestedModel: original.model,
+    model,
+    thinking,
+    clientWantsUsageChunk,
+    repairs,
+  };
+}
+
+/** The `x-kimi-gateway-repairs` header value: each repaired field once, in order. */
+export function repairsHeader(repairs: readonly FieldRepair[]): string {
+  return [...new Set(repairs.map((repair) => repair.field))].join(",");
+}

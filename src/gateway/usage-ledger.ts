@@ -1,0 +1,120 @@
+/**
+ * The usage ledger: per key, model and UTC day, the requests, tokens and USD the gateway served.
+ * Each finished request adds to its row in one atomic upsert, so instances sharing a server add
+ * up, and a request cut before its end (a killed instance, a broken stream) adds nothing rather
+ * than half a row.
+ */
+import type { Usage } from "../cost/usage.ts";
+import type { SqlExecutor } from "./sql-database.ts";
+
+/** The ledger row of clients served without a key (loopback clients, no keys configured). */
+export const LOOPBACK_KEY_ID = "loopback";
+
+/** One row of the ledger. */
+export interface LedgerRow {
+  keyId: string;
+  model: string;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  /** USD of the priced requests. */
+  costUsd: number;
+  /** Requests whose price is unknown (a model missing from the catalog), not in `costUsd`. */
+  unpricedRequests: number;
+}
+
+/** The UTC day of `now`, `YYYY-MM-DD`. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Adds finished requests (one, or several merged) to their ledger row in one atomic upsert. */
+export async function recordUsage(
+  db: SqlExecutor,
+  entry: {
+    keyId: string;
+    model: string;
+    day: string;
+    usage: Usage;
+    /** Requests in this entry (default 1). */
+    requests?: number;
+    /** USD of the priced ones. */
+    costUsd: number;
+    /** Requests whose price is unknown (default 0). */
+    unpricedRequests?: number;
+  },
+): Promise<void> {
+  const { usage } = entry;
+  await db.query(
+    `INSERT INTO kimi_gateway_usage AS u (key_id, model, day, requests, prompt_tokens,
+       completion_tokens, cached_tokens, reasoning_tokens, cost_usd, unpriced_requests)
+     VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (key_id, model, day) DO UPDATE SET
+       requests = u.requests + EXCLUDED.requests,
+       prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens,
+       completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens,
+       cached_tokens = u.cached_tokens + EXCLUDED.cached_tokens,
+       reasoning_tokens = u.reasoning_tokens + EXCLUDED.reasoning_tokens,
+       cost_usd = u.cost_usd + EXCLUDED.cost_usd,
+       unpriced_requests = u.unpriced_requests + EXCLUDED.unpriced_requests`,
+    [
+      entry.keyId,
+      entry.model,
+      entry.day,
+      entry.requests ?? 1,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.cachedTokens,
+      usage.reasoningTokens ?? 0,
+      entry.costUsd,
+      entry.unpricedRequests ?? 0,
+    ],
+  );
+}
+
+/** USD `keyId` spent on `day` (every model). */
+export async function spentOnDay(db: SqlExecutor, keyId: string, day: string): Promise<number> {
+  const rows = await db.query<{ spent: number | null }>(
+    "SELECT sum(cost_usd)::float8 AS spent FROM kimi_gateway_usage WHERE key_id = $1 AND day = $2::date",
+    [keyId, day],
+  );
+  return rows[0]?.spent ?? 0;
+}
+
+/** The whole ledger, newest day first. */
+export async function readLedger(db: SqlExecutor): Promise<LedgerRow[]> {
+  const rows = await db.query<{
+    key_id: string;
+    model: string;
+    day: string;
+    requests: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    cached_tokens: number;
+    reasoning_tokens: number;
+    cost_usd: number;
+    unpriced_requests: number;
+  }>(
+    `SELECT key_id, model, to_char(day, 'YYYY-MM-DD') AS day, requests::float8 AS requests,
+       prompt_tokens::float8 AS prompt_tokens, completion_tokens::float8 AS completion_tokens,
+       cached_tokens::float8 AS cached_tokens, reasoning_tokens::float8 AS reasoning_tokens,
+       cost_usd::float8 AS cost_usd, unpriced_requests::float8 AS unpriced_requests
+     FROM kimi_gateway_usage ORDER BY day DESC, key_id, model`,
+  );
+  return rows.map((row) => ({
+    keyId: row.key_id,
+    model: row.model,
+    day: row.day,
+    requests: row.requests,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    cachedTokens: row.cached_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    costUsd: row.cost_usd,
+    unpricedRequests: row.unpriced_requests,
+  }));
+}
