@@ -4,8 +4,6 @@
  * retries, the error envelope, bad input refused without an upstream call, files, metrics.
  */
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { computeCost } from "../../src/cost/pricing.ts";
 import { parseUsage } from "../../src/cost/usage.ts";
