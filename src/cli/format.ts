@@ -38,3 +38,8 @@ export function formatPercent(share: number): string {
 export function formatPrice(value: number | null): string {
   return value === null ? "-" : value.toFixed(2);
 }
+
+/** `noun` for a count of 1, else `noun` + `s` (or `many`): `1 file`, `2 files`. */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return count === 1 ? noun : many;
+}

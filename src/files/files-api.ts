@@ -75,6 +75,8 @@ export interface FilesApiOptions {
   stateDir: string;
   /** Where chat-with-files sends its chat (the client itself); resolved when first needed. */
   chatClient?: () => ChatClientLike;
+  /** The base URL uploads are recorded under in the registry; default the transport's. */
+  registryBaseURL?: string | undefined;
 }
 
 /**
@@ -100,11 +102,21 @@ export class FilesApi {
   readonly registry: FileRegistry;
   readonly #http: HttpTransport;
   readonly #chatClient: (() => ChatClientLike) | undefined;
+  readonly #registryBaseURL: string | undefined;
 
   constructor(options: FilesApiOptions) {
     this.#http = options.http;
     this.registry = new FileRegistry(options.stateDir);
     this.#chatClient = options.chatClient;
+    this.#registryBaseURL = options.registryBaseURL;
+  }
+
+  /**
+   * The base URL this client's uploads are recorded under in the registry (and that cleanup
+   * reads): the `fileRegistryBaseURL` option of `createKimi`, else {@link FilesApi.baseURL}.
+   */
+  get registryBaseURL(): string {
+    return this.#registryBaseURL ?? this.baseURL;
   }
 
   /** Base URL the files go to (cleanup only touches entries recorded for it). */
@@ -138,7 +150,7 @@ export class FilesApi {
       const owner = await currentProcess();
       await this.registry.add({
         key,
-        baseURL: this.baseURL,
+        baseURL: this.registryBaseURL,
         id: null,
         filename: prepared.filename,
         bytes: prepared.bytes,
@@ -285,7 +297,7 @@ export class FilesApi {
   /** Drops ids from the registry; a failure says that the deletion itself happened. */
   async #forget(ids: readonly string[], what: string): Promise<void> {
     try {
-      await this.registry.removeIds(this.baseURL, ids);
+      await this.registry.removeIds(this.registryBaseURL, ids);
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       throw new StateError(
