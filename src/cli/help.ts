@@ -90,12 +90,14 @@ not recorded.
 
 ${EXIT_CODES}
 `,
-  models: `Usage: kimi-provider models [--json] [--refresh]
+  models: `Usage: kimi-provider models [--wide] [--json] [--refresh]
 
 Shows the model catalog: id, context window, prices in USD per million tokens (input cache hit,
-input cache miss, output), capabilities and status.
+input cache miss, output) and status, in 80 columns; --wide adds capabilities, the day a
+model was retired and its successor.
 
 Options:
+      --wide      also capabilities, retirement days and successors
       --refresh   ask the service (GET /v1/models) which models this key can use and merge
       --json      print an array of objects (id, context_window, pricing, capabilities, status)
       --verbose   show requests (the key redacted)

@@ -58,7 +58,7 @@ describe("kimi-provider commands", () => {
   });
 
   it("models prints the catalog table; --json an array with id, context_window, pricing, status", async () => {
-    const table = await runCli(["models"]);
+    const table = await runCli(["models", "--wide"]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(
       table.stdout,
@@ -113,7 +113,7 @@ describe("kimi-provider commands", () => {
       .sort();
     assert.deepEqual(available, ["kimi-k2-0905-preview", "kimi-k2.6", "moonshot-v1-8k"]);
     assert.equal(models.find((model) => model.id === "kimi-k2.5")?.available, false);
-    const table = await runCli(["models", "--refresh"], { env: env(state) });
+    const table = await runCli(["models", "--refresh", "--wide"], { env: env(state) });
     assert.match(table.stdout, /^kimi-k2\.5\s.*\sno$/m);
   });
 
