@@ -103,6 +103,8 @@ export class FilesApi {
   readonly #http: HttpTransport;
   readonly #chatClient: (() => ChatClientLike) | undefined;
   readonly #registryBaseURL: string | undefined;
+  /** Names of the files this client uploaded, by id, so later errors can name them. */
+  readonly #names = new Map<string, string>();
 
   constructor(options: FilesApiOptions) {
     this.#http = options.http;
@@ -177,6 +179,7 @@ export class FilesApi {
         throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
       }
       await this.registry.confirm(key, file.id, new Date());
+      this.#names.set(file.id, prepared.filename);
     } finally {
       uploadsInFlight.delete(key);
     }
@@ -261,7 +264,12 @@ export class FilesApi {
         signal: options.signal,
       });
     } catch (error) {
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+      const label = this.#names.get(id);
+      throw fileError(error, {
+        fileId: id,
+        baseURL: this.baseURL,
+        ...(label === undefined ? {} : { label }),
+      });
     }
     try {
       return parseFileContent(raw, id);

@@ -135,4 +135,17 @@ describe("kimi-provider without a key", () => {
       await guarded.close();
     }
   });
+
+  it("a file the emulator cannot extract: the error names the file, says the emulator refused it, advises what applies", async () => {
+    const state = temp.make();
+    const blob = join(state, "data.xyz");
+    writeFileSync(blob, Buffer.from([0xff, 0xfe, 0x00, 0xc3]));
+    const run = await runCli(["chat", "-f", blob, "What is in it?"], { env: { KIMI_STATE_DIR: state, HOME: state } });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^kimi-provider: ServerError \(file_extraction_failed, HTTP 500\): The local service at 127\.0\.0\.1:\d+ \(an emulator or gateway, not Moonshot\) could not extract text from data\.xyz \([0-9a-v]+\): Failed to extract file: unsupported file type \.xyz: the emulator extracts text files and PDFs only\. kimi-provider's emulator extracts only text files and PDFs; Moonshot itself also reads Office documents and more\./m,
+    );
+    assert.equal(run.stderr.includes('purpose "image"'), false);
+  });
 });
