@@ -9,13 +9,7 @@
  * they were added. Nothing already sent is ever reordered, so every turn's prompt starts with the
  * previous turn's whole prompt.
  */
-import type {
-  ChatMessage,
-  ChatRequest,
-  ChatResult,
-  StreamEvent,
-  ToolCall,
-} from "../chat/types.ts";
+import type { ChatMessage, ChatRequest, ChatResult, StreamEvent, ToolCall } from "../chat/types.ts";
 import type { Kimi } from "../client.ts";
 import { withFileMessages } from "../files/chat-with-files.ts";
 import { AbortError } from "../http/errors.ts";
@@ -122,7 +116,6 @@ export class ChatSession {
     signal: AbortSignal,
     files: readonly string[] = [],
   ): Promise<ChatResult> {
-    const { kimi } = this.#options;
     let pending: ChatMessage[] = [...this.stored.messages, { role: "user", content }];
     let result: ChatResult | undefined;
     for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
@@ -142,9 +135,7 @@ export class ChatSession {
       const exec = this.#options.toolsExec;
       for (const call of result.toolCalls) {
         const answer =
-          exec === undefined
-            ? NOT_EXECUTED
-            : (await this.#runTool(exec, call, signal)).content;
+          exec === undefined ? NOT_EXECUTED : (await this.#runTool(exec, call, signal)).content;
         pending.push(toolMessageFor(call, answer));
       }
       if (exec === undefined) {
@@ -214,7 +205,8 @@ export class ChatSession {
     const { settings } = this.stored;
     const system = settings.system;
     return {
-      messages: system === undefined ? messages : [{ role: "system", content: system }, ...messages],
+      messages:
+        system === undefined ? messages : [{ role: "system", content: system }, ...messages],
       ...(this.stored.model === undefined ? {} : { model: this.stored.model }),
       ...this.#options.defaults,
       ...(settings.tools === undefined ? {} : { tools: settings.tools }),

@@ -106,7 +106,10 @@ export async function runInteractive(
   const nextInput = async (): Promise<string | undefined> => {
     const first = await nextLine();
     if (first === undefined) return undefined;
-    if (first.trim() === BLOCK || (first.trimStart().startsWith(BLOCK) && !first.trim().endsWith(BLOCK))) {
+    if (
+      first.trim() === BLOCK ||
+      (first.trimStart().startsWith(BLOCK) && !first.trim().endsWith(BLOCK))
+    ) {
       const lines = [first.trimStart().slice(BLOCK.length)].filter((line) => line !== "");
       if (tty) rl.setPrompt("... ");
       for (;;) {

@@ -113,11 +113,7 @@ export async function createSession(
     if (init.name !== undefined) {
       const exists = db.prepare("SELECT 1 FROM sessions WHERE name = ?").get(init.name);
       if (exists !== undefined) {
-        throw new UsageError(
-          "--session",
-          `A session named ${init.name} exists already.`,
-          "chat",
-        );
+        throw new UsageError("--session", `A session named ${init.name} exists already.`, "chat");
       }
     }
     const temporary = init.name ?? `new-${globalThis.crypto.randomUUID()}`;

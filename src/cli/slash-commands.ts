@@ -12,7 +12,10 @@ import { formatCount } from "./format.ts";
 import type { Terminal } from "./terminal.ts";
 
 /** What the loop does after a slash command. */
-export type SlashOutcome = { kind: "continue" } | { kind: "leave" } | { kind: "send"; text: string };
+export type SlashOutcome =
+  | { kind: "continue" }
+  | { kind: "leave" }
+  | { kind: "send"; text: string };
 
 /** The `/help` text. */
 export const SLASH_HELP = `Commands:
@@ -69,14 +72,26 @@ function transcript(session: ChatSession): string {
       lines.push("**you**", "", text(message.content), "");
     } else if (message.role === "assistant") {
       if (message.reasoning_content) {
-        lines.push("**reasoning**", "", `> ${message.reasoning_content.replace(/\n/g, "\n> ")}`, "");
+        lines.push(
+          "**reasoning**",
+          "",
+          `> ${message.reasoning_content.replace(/\n/g, "\n> ")}`,
+          "",
+        );
       }
       for (const call of message.tool_calls ?? []) {
         lines.push(`**tool call** \`${call.function.name}(${call.function.arguments})\``, "");
       }
       if (text(message.content) !== "") lines.push("**kimi**", "", text(message.content), "");
     } else {
-      lines.push(`**tool result** (${message.tool_call_id})`, "", "```", text(message.content), "```", "");
+      lines.push(
+        `**tool result** (${message.tool_call_id})`,
+        "",
+        "```",
+        text(message.content),
+        "```",
+        "",
+      );
     }
   }
   return lines.join("\n");
@@ -138,7 +153,9 @@ export async function runSlashCommand(
       }
       session.stored.settings.thinking = arg === "on";
       await session.save();
-      out(`thinking ${arg} (models that always think ignore off; models without thinking ignore on)`);
+      out(
+        `thinking ${arg} (models that always think ignore off; models without thinking ignore on)`,
+      );
       return keep;
     }
     case "/reasoning": {

@@ -49,8 +49,7 @@ export function runToolCommand(
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(`${callJson(call)}\n`);
-    const fail = (why: string) =>
-      resolve({ content: JSON.stringify({ error: why }), ok: false });
+    const fail = (why: string) => resolve({ content: JSON.stringify({ error: why }), ok: false });
     child.on("error", (error) => fail(`the tool command could not run: ${error.message}`));
     child.on("close", (code, killedBy) => {
       if (code === 0) {

@@ -93,7 +93,9 @@ function extractionError(
     // Not a URL: shown as given.
   }
   const local = isLoopbackBaseURL(context.baseURL);
-  const who = local ? `The local service at ${host} (an emulator or gateway, not Moonshot)` : "Moonshot";
+  const who = local
+    ? `The local service at ${host} (an emulator or gateway, not Moonshot)`
+    : "Moonshot";
   let advice: string;
   if (IMAGE_NAME.test(context.label ?? "")) {
     advice =

@@ -4,7 +4,7 @@
  * It never follows a redirect, never reads a body past its size limit, and takes the API key out
  * of every error it throws.
  */
-import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "./loopback-url.ts";
+
 import { abortableSleep } from "./abortable-sleep.ts";
 import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { errorFromResponse } from "./error-mapping.ts";
@@ -18,6 +18,7 @@ import {
   ResponseTooLargeError,
   TimeoutError,
 } from "./errors.ts";
+import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "./loopback-url.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
 import {
   fromFetchResponse,

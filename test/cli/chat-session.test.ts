@@ -56,7 +56,9 @@ describe("kimi-provider chat sessions", () => {
       pty.type("My name is Ada\r");
       await pty.waitFor(SUMMARY, 1);
       pty.type(`/file ${doc}\r`);
-      await pty.waitFor(/added notes\.txt \(~\d+ tokens\) as a system message; the upload was deleted/);
+      await pty.waitFor(
+        /added notes\.txt \(~\d+ tokens\) as a system message; the upload was deleted/,
+      );
       pty.type("What is my name?\r");
       await pty.waitFor(SUMMARY, 2);
       // A slow answer, cancelled once its reasoning has started to arrive.
@@ -89,7 +91,10 @@ describe("kimi-provider chat sessions", () => {
     assert.deepEqual(second[0], { role: "user", content: "My name is Ada" });
     const firstAnswer = second[1];
     assert.equal(firstAnswer?.role, "assistant");
-    assert.equal(typeof (firstAnswer as { reasoning_content?: unknown }).reasoning_content, "string");
+    assert.equal(
+      typeof (firstAnswer as { reasoning_content?: unknown }).reasoning_content,
+      "string",
+    );
     assert.equal(second[2]?.role, "system");
     assert.match(String(second[2]?.content), /The launch code word is BLUEBIRD\./);
     assert.deepEqual(second[3], { role: "user", content: "What is my name?" });
@@ -105,7 +110,10 @@ describe("kimi-provider chat sessions", () => {
     // The document went through upload, extraction and deletion.
     const fileCalls = emu.requests
       .filter((request) => request.path.startsWith("/v1/files"))
-      .map((request) => `${request.method} ${request.path.replace(/\/files\/[^/]+/, "/files/ID")} ${request.status}`);
+      .map(
+        (request) =>
+          `${request.method} ${request.path.replace(/\/files\/[^/]+/, "/files/ID")} ${request.status}`,
+      );
     assert.deepEqual(fileCalls, [
       "POST /v1/files 200",
       "GET /v1/files/ID/content 200",
@@ -113,9 +121,10 @@ describe("kimi-provider chat sessions", () => {
     ]);
 
     // /cost: the three answered requests; the third hit the cache on the prefix it shares.
-    const cost = /session: 3 requests, ([\d,]+) prompt tokens \((\d+)% cache hits, ([\d,]+) cached\), ([\d,]+) completion tokens, \$[\d.]+/.exec(
-      screen,
-    );
+    const cost =
+      /session: 3 requests, ([\d,]+) prompt tokens \((\d+)% cache hits, ([\d,]+) cached\), ([\d,]+) completion tokens, \$[\d.]+/.exec(
+        screen,
+      );
     assert.ok(cost, screen);
     const shown = JSON.parse(
       (await runCli(["sessions", "show", "chat-1", "--json"], { env: env(state) })).stdout,
@@ -153,7 +162,10 @@ describe("kimi-provider chat sessions", () => {
     assert.equal(run.code, 0, run.stderr);
     const sent = chats();
     assert.deepEqual(
-      sent.map((body) => [body.model, body.messages.filter((m) => m.role === "user").map((m) => m.content)]),
+      sent.map((body) => [
+        body.model,
+        body.messages.filter((m) => m.role === "user").map((m) => m.content),
+      ]),
       [
         ["kimi-k2.6", ["First question"]],
         ["kimi-k3", ["First question", "Second question"]],
@@ -164,26 +176,40 @@ describe("kimi-provider chat sessions", () => {
     const lines = run.stdout.trimEnd().split("\n");
     assert.equal(lines[1], "model: kimi-k3");
     assert.equal(lines[3], "forgot the last question and its answer");
-    assert.match(lines.at(-1) ?? "", /^session: 3 requests, [\d,]+ prompt tokens \(\d+% cache hits, [\d,]+ cached\), [\d,]+ completion tokens, \$0\.\d+$/);
+    assert.match(
+      lines.at(-1) ?? "",
+      /^session: 3 requests, [\d,]+ prompt tokens \(\d+% cache hits, [\d,]+ cached\), [\d,]+ completion tokens, \$0\.\d+$/,
+    );
 
-    const list = JSON.parse((await runCli(["sessions", "list", "--json"], { env: env(state) })).stdout) as {
+    const list = JSON.parse(
+      (await runCli(["sessions", "list", "--json"], { env: env(state) })).stdout,
+    ) as {
       name: string;
       turns: number;
       model: string;
     }[];
-    assert.deepEqual(list.map((s) => [s.name, s.turns, s.model]), [["scripted", 2, "kimi-k3"]]);
+    assert.deepEqual(
+      list.map((s) => [s.name, s.turns, s.model]),
+      [["scripted", 2, "kimi-k3"]],
+    );
     // --session NAME resumes it by name in a later process.
     const again = await runCli(["chat", "--session", "scripted", "And again"], { env: env(state) });
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(
-      chats().at(-1)?.messages.filter((m) => m.role === "user").map((m) => m.content),
+      chats()
+        .at(-1)
+        ?.messages.filter((m) => m.role === "user")
+        .map((m) => m.content),
       ["First question", "Third question", "And again"],
     );
     const deleted = await runCli(["sessions", "delete", "scripted"], { env: env(state) });
     assert.equal(deleted.stdout, "deleted 1 session: scripted\n");
     const none = await runCli(["chat", "--continue", "hello"], { env: env(state) });
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /usage error \(--continue\): There is no saved session to continue yet/);
+    assert.match(
+      none.stderr,
+      /usage error \(--continue\): There is no saved session to continue yet/,
+    );
     const typo = await runCli(["sessions", "show", "scriptd"], { env: env(state) });
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /No session named "scriptd"\. Run/);
@@ -201,7 +227,11 @@ describe("kimi-provider chat sessions", () => {
           function: {
             name: "get_weather",
             description: "Current weather of a city",
-            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+            parameters: {
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+            },
           },
         },
       ]),
@@ -220,7 +250,11 @@ describe("kimi-provider chat sessions", () => {
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\[tool call get_weather_0\] get_weather\(\{"city": ".*"\}\)$/m);
-    const call = JSON.parse(readFileSync(callFile, "utf8")) as { id: string; name: string; arguments: { city: string } };
+    const call = JSON.parse(readFileSync(callFile, "utf8")) as {
+      id: string;
+      name: string;
+      arguments: { city: string };
+    };
     assert.equal(call.id, "get_weather_0");
     assert.equal(call.name, "get_weather");
     assert.equal(typeof call.arguments.city, "string");
@@ -228,7 +262,11 @@ describe("kimi-provider chat sessions", () => {
     assert.equal(sent.length, 2);
     const followUp = sent[1]?.messages ?? [];
     assert.equal(followUp.length, 3);
-    const assistant = followUp[1] as { role: string; reasoning_content?: unknown; tool_calls?: { id: string }[] };
+    const assistant = followUp[1] as {
+      role: string;
+      reasoning_content?: unknown;
+      tool_calls?: { id: string }[];
+    };
     assert.equal(assistant.role, "assistant");
     assert.equal(typeof assistant.reasoning_content, "string");
     assert.equal(assistant.tool_calls?.[0]?.id, "get_weather_0");

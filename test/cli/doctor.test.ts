@@ -21,9 +21,16 @@ describe("kimi-provider doctor", () => {
   const temp = new TempDirs();
   const env = (extra: Record<string, string> = {}): Record<string, string> => {
     const state = temp.make();
-    return { KIMI_API_KEY: KEY, KIMI_BASE_URL: emu.baseURL, KIMI_STATE_DIR: state, HOME: state, ...extra };
+    return {
+      KIMI_API_KEY: KEY,
+      KIMI_BASE_URL: emu.baseURL,
+      KIMI_STATE_DIR: state,
+      HOME: state,
+      ...extra,
+    };
   };
-  const statuses = (report: DoctorJson) => report.checks.map((check) => `${check.name} ${check.status}`);
+  const statuses = (report: DoctorJson) =>
+    report.checks.map((check) => `${check.name} ${check.status}`);
 
   before(async () => {
     emu = await startEmulator({ apiKey: KEY });
@@ -40,10 +47,18 @@ describe("kimi-provider doctor", () => {
     const lines = run.stdout.trimEnd().split("\n");
     assert.deepEqual(
       lines.map((line) => line.split(":")[0]),
-      ["ok   key", "ok   accepted", "ok   host", "ok   model", "ok   clock", "ok   proxy", "ok   state"].concat(["all checks passed"]),
+      [
+        "ok   key",
+        "ok   accepted",
+        "ok   host",
+        "ok   model",
+        "ok   clock",
+        "ok   proxy",
+        "ok   state",
+      ].concat(["all checks passed"]),
     );
     assert.match(lines[3] ?? "", /the default model kimi-k2\.6 is served/);
-    assert.match(lines[4] ?? "", /^ok   clock: within 60 s of the service's \(-?\d+ s\)$/);
+    assert.match(lines[4] ?? "", /^ok {3}clock: within 60 s of the service's \(-?\d+ s\)$/);
     assert.deepEqual(
       emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
       ["GET /v1/models 200"],
@@ -52,7 +67,9 @@ describe("kimi-provider doctor", () => {
   });
 
   it("a refused key fails with the fix, and the checks that need an answer are skipped", async () => {
-    const run = await runCli(["doctor", "--json"], { env: env({ KIMI_API_KEY: "sk-wrong-key-000000" }) });
+    const run = await runCli(["doctor", "--json"], {
+      env: env({ KIMI_API_KEY: "sk-wrong-key-000000" }),
+    });
     assert.equal(run.code, 1);
     const report = JSON.parse(run.stdout) as DoctorJson;
     assert.equal(report.ok, false);
@@ -97,7 +114,11 @@ describe("kimi-provider doctor", () => {
   it("proxy variables are reported as unused, truthfully: the emulator is still reached directly", async () => {
     emu.clearRequests();
     const run = await runCli(["doctor"], {
-      env: env({ HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "example.com" }),
+      env: env({
+        HTTPS_PROXY: "http://127.0.0.1:9",
+        HTTP_PROXY: "http://127.0.0.1:9",
+        NO_PROXY: "example.com",
+      }),
     });
     // A warning does not fail the run.
     assert.equal(run.code, 0, run.stdout);
@@ -114,9 +135,14 @@ describe("kimi-provider doctor", () => {
     writeFileSync(blocker, "");
     const run = await runCli(["doctor", "--json"], { env: env({ KIMI_STATE_DIR: blocker }) });
     assert.equal(run.code, 1);
-    const state = (JSON.parse(run.stdout) as DoctorJson).checks.find((check) => check.name === "state");
+    const state = (JSON.parse(run.stdout) as DoctorJson).checks.find(
+      (check) => check.name === "state",
+    );
     assert.equal(state?.status, "fail");
-    assert.match(state?.detail ?? "", /Cannot create the state directory .*not-a-dir \(a file, not a directory, is in the way\)/);
+    assert.match(
+      state?.detail ?? "",
+      /Cannot create the state directory .*not-a-dir \(a file, not a directory, is in the way\)/,
+    );
   });
 
   it("without a key and without KIMI_BASE_URL: the key check fails and says answers come from the emulator", async () => {

@@ -32,10 +32,20 @@ describe("installing kimi-provider", () => {
       files: { path: string }[];
     }[];
     const paths = (packed[0]?.files ?? []).map((file) => file.path);
-    for (const needed of ["dist/cli/main.js", "dist/kimi-provider.js", "LICENSE", "CHANGELOG.md", "README.md", "package.json"]) {
+    for (const needed of [
+      "dist/cli/main.js",
+      "dist/kimi-provider.js",
+      "LICENSE",
+      "CHANGELOG.md",
+      "README.md",
+      "package.json",
+    ]) {
       assert.ok(paths.includes(needed), needed);
     }
-    assert.deepEqual(paths.filter((path) => /^(src|test|bench)\//.test(path)), []);
+    assert.deepEqual(
+      paths.filter((path) => /^(src|test|bench)\//.test(path)),
+      [],
+    );
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
       bin: Record<string, string>;
       scripts: Record<string, string>;
@@ -54,7 +64,13 @@ describe("installing kimi-provider", () => {
     const prefix = join(dir, "prefix");
     const target = join(prefix, "lib/node_modules/kimi-provider");
     mkdirSync(target, { recursive: true });
-    execFileSync("tar", ["xzf", join(dir, "kimi-provider-0.1.0.tgz"), "-C", target, "--strip-components=1"]);
+    execFileSync("tar", [
+      "xzf",
+      join(dir, "kimi-provider-0.1.0.tgz"),
+      "-C",
+      target,
+      "--strip-components=1",
+    ]);
     symlinkSync(join(ROOT, "node_modules"), join(target, "node_modules"));
     mkdirSync(join(prefix, "bin"));
     const bin = join(prefix, "bin/kimi-provider");
@@ -67,7 +83,11 @@ describe("installing kimi-provider", () => {
     };
     const version = execFileSync(bin, ["--version"], { encoding: "utf8", env });
     assert.equal(version, "0.1.0\n");
-    const answer = execFileSync(bin, ["chat", "--hide-reasoning", "Hello"], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+    const answer = execFileSync(bin, ["chat", "--hide-reasoning", "Hello"], {
+      encoding: "utf8",
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     assert.match(answer, /Kimi emulator/);
   });
 

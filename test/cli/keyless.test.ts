@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
 import { DatabaseSync } from "node:sqlite";
+import { after, before, describe, it } from "node:test";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { runCli, TempDirs } from "./run-cli.ts";
 
@@ -53,7 +53,10 @@ describe("kimi-provider without a key", () => {
     // `files delete` in another run (another emulator port) clears its entry.
     const deleted = await runCli(["files", "delete", ids[0] ?? ""], { env });
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.deepEqual(registryRows(state).map((row) => row.file_id), [ids[1]]);
+    assert.deepEqual(
+      registryRows(state).map((row) => row.file_id),
+      [ids[1]],
+    );
     const cleanup = await runCli(["files", "cleanup"], { env });
     assert.equal(cleanup.code, 0, cleanup.stderr);
     assert.match(cleanup.stdout, /^deleted 1 file uploaded by kimi-provider on this machine/m);
@@ -115,12 +118,18 @@ describe("kimi-provider without a key", () => {
         kind: "error",
         status: 429,
         type: "rate_limit_reached_error",
-        message: "Your account org-x<ak-x> request reached organization max RPM: 3, please try again after 1 seconds",
+        message:
+          "Your account org-x<ak-x> request reached organization max RPM: 3, please try again after 1 seconds",
         path: "/v1/chat/completions",
       });
       const state = temp.make();
       const run = await runCli(["chat", "--hide-reasoning", "Hello"], {
-        env: { KIMI_API_KEY: "sk-retry-test", KIMI_BASE_URL: guarded.baseURL, KIMI_STATE_DIR: state, HOME: state },
+        env: {
+          KIMI_API_KEY: "sk-retry-test",
+          KIMI_BASE_URL: guarded.baseURL,
+          KIMI_STATE_DIR: state,
+          HOME: state,
+        },
       });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(
@@ -140,7 +149,9 @@ describe("kimi-provider without a key", () => {
     const state = temp.make();
     const blob = join(state, "data.xyz");
     writeFileSync(blob, Buffer.from([0xff, 0xfe, 0x00, 0xc3]));
-    const run = await runCli(["chat", "-f", blob, "What is in it?"], { env: { KIMI_STATE_DIR: state, HOME: state } });
+    const run = await runCli(["chat", "-f", blob, "What is in it?"], {
+      env: { KIMI_STATE_DIR: state, HOME: state },
+    });
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,

@@ -186,8 +186,14 @@ describe("kimi-provider models in 80 columns", () => {
     assert.ok(widest <= 80, `widest line ${widest}`);
     assert.match(run.stdout, /^id\s+context\s+hit\s+miss\s+output\s+status$/m);
     assert.match(run.stdout, /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+retired$/m);
-    assert.match(run.stdout, /^--wide adds capabilities, retirement days and successors; --json everything\.$/m);
+    assert.match(
+      run.stdout,
+      /^--wide adds capabilities, retirement days and successors; --json everything\.$/m,
+    );
     const wide = await runCli(["models", "--wide"], { env: isolated() });
-    assert.match(wide.stdout, /^id\s+context\s+hit\s+miss\s+output\s+capabilities\s+status\s+successor$/m);
+    assert.match(
+      wide.stdout,
+      /^id\s+context\s+hit\s+miss\s+output\s+capabilities\s+status\s+successor$/m,
+    );
   });
 });

@@ -54,11 +54,16 @@ export class PtySession {
    * output so far when the process exits first.
    */
   async waitFor(pattern: RegExp, count = 1): Promise<void> {
-    const global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    const global = new RegExp(
+      pattern.source,
+      pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`,
+    );
     for (;;) {
       if ((this.#output.match(global)?.length ?? 0) >= count) return;
       if (this.#child.exitCode !== null || this.#child.signalCode !== null) {
-        throw new Error(`exited before ${count}× ${pattern}; output: ${JSON.stringify(this.#output)}`);
+        throw new Error(
+          `exited before ${count}× ${pattern}; output: ${JSON.stringify(this.#output)}`,
+        );
       }
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }

@@ -61,10 +61,17 @@ describe("kimi-provider tokens -f", () => {
     assert.equal(answer.characters, expected.length);
     assert.equal(answer.tokens, estimatePromptTokens([{ role: "system", content: expected }]));
     // Far below what the raw bytes would count.
-    const rawBytes = estimatePromptTokens([{ role: "user", content: tinyPdf("Quarterly revenue grew by twelve percent").toString("latin1") }]);
+    const rawBytes = estimatePromptTokens([
+      {
+        role: "user",
+        content: tinyPdf("Quarterly revenue grew by twelve percent").toString("latin1"),
+      },
+    ]);
     assert.ok(answer.tokens * 3 < rawBytes, `${answer.tokens} vs raw ${rawBytes}`);
     assert.deepEqual(
-      emu.requests.map((r) => `${r.method} ${r.path.replace(/\/files\/[^/]+/, "/files/ID")} ${r.status}`),
+      emu.requests.map(
+        (r) => `${r.method} ${r.path.replace(/\/files\/[^/]+/, "/files/ID")} ${r.status}`,
+      ),
       ["POST /v1/files 200", "GET /v1/files/ID/content 200", "DELETE /v1/files/ID 200"],
     );
   });

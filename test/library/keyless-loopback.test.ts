@@ -23,7 +23,10 @@ describe("createKimi() without a key against a loopback base URL", () => {
   it("chats with KIMI_BASE_URL pointing at the emulator and no KIMI_API_KEY", async () => {
     emu.clearRequests();
     const kimi = createKimi({ env: { KIMI_BASE_URL: emu.baseURL } });
-    const result = await kimi.chat({ model: "kimi-k2.6", messages: [{ role: "user", content: "Hi" }] });
+    const result = await kimi.chat({
+      model: "kimi-k2.6",
+      messages: [{ role: "user", content: "Hi" }],
+    });
     assert.equal(result.finishReason, "stop");
     assert.equal(emu.requests.length, 1);
     assert.equal(emu.requests[0]?.status, 200);

@@ -82,7 +82,14 @@ function hostOf(baseURL: string): string {
 }
 
 function proxyCheck(env: Record<string, string | undefined>): Check {
-  const names = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+  const names = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+  ];
   const set = names.filter((name) => (env[name] ?? "") !== "");
   const noProxy = env.NO_PROXY ?? env.no_proxy;
   if (set.length === 0) {
@@ -108,7 +115,12 @@ async function stateCheck(env: Record<string, string | undefined>): Promise<Chec
   try {
     const database = await openStateDatabase(stateDir);
     await database.write(() => undefined);
-    return { name: "state", status: "ok", detail: `${database.path} opens and is writable`, fix: "" };
+    return {
+      name: "state",
+      status: "ok",
+      detail: `${database.path} opens and is writable`,
+      fix: "",
+    };
   } catch (error) {
     return {
       name: "state",
@@ -144,7 +156,8 @@ export async function run(args: readonly string[], context: CliContext): Promise
   if (config !== undefined) {
     const { baseURL } = config;
     const host = hostOf(baseURL);
-    const moonshot = baseURL === MOONSHOT_INTERNATIONAL_BASE_URL || baseURL === MOONSHOT_CHINA_BASE_URL;
+    const moonshot =
+      baseURL === MOONSHOT_INTERNATIONAL_BASE_URL || baseURL === MOONSHOT_CHINA_BASE_URL;
     const loopback = isLoopbackBaseURL(baseURL);
     let key = config.apiKey;
     if (key === undefined) {
@@ -213,7 +226,12 @@ export async function run(args: readonly string[], context: CliContext): Promise
             });
           }
         } else {
-          checks.push({ name: "host", status: "skip", detail: "the key was not accepted", fix: "" });
+          checks.push({
+            name: "host",
+            status: "skip",
+            detail: "the key was not accepted",
+            fix: "",
+          });
         }
         checks.push({ name: "model", status: "skip", detail: "no model list", fix: "" });
         checks.push({ name: "clock", status: "skip", detail: "no answer", fix: "" });
@@ -245,15 +263,23 @@ export async function run(args: readonly string[], context: CliContext): Promise
   if (values.json) {
     printJson(context.terminal, {
       ok: failed === 0,
-      checks: checks.map((check) => ({ ...check, detail: redact(check.detail), fix: redact(check.fix) })),
+      checks: checks.map((check) => ({
+        ...check,
+        detail: redact(check.detail),
+        fix: redact(check.fix),
+      })),
     });
   } else {
     for (const check of checks) {
       const fix = check.fix === "" ? "" : `; fix: ${check.fix}`;
-      context.terminal.out(`${MARK[check.status]} ${check.name}: ${redact(check.detail)}${redact(fix)}\n`);
+      context.terminal.out(
+        `${MARK[check.status]} ${check.name}: ${redact(check.detail)}${redact(fix)}\n`,
+      );
     }
     context.terminal.out(
-      failed === 0 ? "all checks passed\n" : `${failed} ${failed === 1 ? "check" : "checks"} failed\n`,
+      failed === 0
+        ? "all checks passed\n"
+        : `${failed} ${failed === 1 ? "check" : "checks"} failed\n`,
     );
   }
   return failed === 0 ? EXIT.ok : EXIT.serviceFailure;
@@ -295,5 +321,10 @@ function clockCheck(date: string | null, now: number = Date.now()): Check {
       fix: "synchronise the clock (e.g. `timedatectl set-ntp true`); file cleanup matches uploads by time",
     };
   }
-  return { name: "clock", status: "ok", detail: `within ${MAX_SKEW_SECONDS} s of the service's (${skew} s)`, fix: "" };
+  return {
+    name: "clock",
+    status: "ok",
+    detail: `within ${MAX_SKEW_SECONDS} s of the service's (${skew} s)`,
+    fix: "",
+  };
 }

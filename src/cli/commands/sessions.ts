@@ -131,15 +131,21 @@ export async function run(args: readonly string[], context: CliContext): Promise
       for (const message of session.messages) {
         if (message.role === "user") terminal.out(`\nyou: ${text(message.content)}\n`);
         else if (message.role === "system") {
-          terminal.out(`\n[file or system message, ${formatCount(text(message.content).length)} characters]\n`);
+          terminal.out(
+            `\n[file or system message, ${formatCount(text(message.content).length)} characters]\n`,
+          );
         } else if (message.role === "assistant") {
           for (const call of message.tool_calls ?? []) {
-            terminal.out(`\n[tool call ${call.id}] ${call.function.name}(${call.function.arguments})\n`);
+            terminal.out(
+              `\n[tool call ${call.id}] ${call.function.name}(${call.function.arguments})\n`,
+            );
           }
           const content = text(message.content);
           if (content !== "") terminal.out(`\nkimi: ${content}\n`);
         } else {
-          terminal.out(`\n[tool result ${message.tool_call_id}] ${oneLine(text(message.content), 200)}\n`);
+          terminal.out(
+            `\n[tool result ${message.tool_call_id}] ${oneLine(text(message.content), 200)}\n`,
+          );
         }
       }
       return EXIT.ok;
@@ -153,7 +159,10 @@ export async function run(args: readonly string[], context: CliContext): Promise
         deleted.push(session.name);
       }
       if (values.json) printJson(terminal, { deleted });
-      else terminal.out(`deleted ${deleted.length} ${plural(deleted.length, "session")}: ${deleted.join(", ")}\n`);
+      else
+        terminal.out(
+          `deleted ${deleted.length} ${plural(deleted.length, "session")}: ${deleted.join(", ")}\n`,
+        );
       return EXIT.ok;
     }
     default:
