@@ -47,6 +47,13 @@ export interface KimiOptions extends KimiSettings {
   models?: ModelOverrides;
   /** Directory for local state (the uploaded-file registry); else KIMI_STATE_DIR, else `~/.kimi-provider`. */
   stateDir?: string;
+  /**
+   * The base URL this client's uploads are recorded under in the file registry, and whose
+   * entries `files.cleanup()` reads; default the `baseURL`. A service reached under changing URLs
+   * (the CLI's keyless emulator gets a new port on every run, so it uses `emulator:local`) keeps
+   * one registry identity this way, and a later cleanup still finds its uploads.
+   */
+  fileRegistryBaseURL?: string;
 }
 
 /** `kimi.models`. */
@@ -176,6 +183,7 @@ export function createKimi(options: KimiOptions = {}): Kimi {
     http,
     stateDir: resolveStateDir(options.stateDir, options.env),
     chatClient: () => kimi,
+    registryBaseURL: options.fileRegistryBaseURL,
   });
   const kimi: Kimi = { config, http, chat, stream, models, tokens, usage, files };
   return kimi;

@@ -4,6 +4,7 @@
  * name the flag.
  */
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+import { didYouMean } from "./did-you-mean.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Flags every command accepts. */
@@ -36,7 +37,9 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(
     const flag = /'(-[^']*)'/.exec(message)?.[1]?.replace(/ <value>$/, "");
     let what: string;
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag !== undefined) {
-      what = `Unknown option ${flag} for \`${command}\` (a prompt or value starting with "-" goes after \`--\`).`;
+      const known = Object.keys(all).map((name) => `--${name}`);
+      const hint = flag.startsWith("--") ? didYouMean(flag, known) : "";
+      what = `Unknown option ${flag} for \`${command}\`.${hint} (A prompt or value starting with "-" goes after \`--\`.)`;
     } else if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag !== undefined) {
       const long = flag.split(", ").pop() ?? flag;
       // Node refuses a value that starts with "-" after a space (it could be another flag).

@@ -45,13 +45,15 @@ export function chatJson(result: ChatResult): ChatJson {
 
 /**
  * `kimi-k2.6: 1,234 prompt tokens (56% cached) + 321 completion = 1,555 tokens, $0.000456`, or
- * `kimi-k2.6: usage unknown (the service reported none), cost unknown`.
+ * `kimi-k2.6: usage unknown (the service reported none), cost unknown`. An answer of the local
+ * emulator costs nothing: `$0 (emulator)`, whatever the catalog price of its tokens.
  */
-export function summaryLine(result: ChatResult): string {
+export function summaryLine(result: ChatResult, options: { emulator?: boolean } = {}): string {
   const { usage } = result;
+  const cost = options.emulator === true ? "$0 (emulator)" : formatUsd(result.cost.total);
   if (usage === null) {
-    return `${result.model}: usage unknown (the service reported none), cost ${formatUsd(result.cost.total)}`;
+    return `${result.model}: usage unknown (the service reported none), cost ${cost}`;
   }
   const share = usage.promptTokens === 0 ? 0 : usage.cachedTokens / usage.promptTokens;
-  return `${result.model}: ${formatCount(usage.promptTokens)} prompt tokens (${formatPercent(share)} cached) + ${formatCount(usage.completionTokens)} completion = ${formatCount(usage.totalTokens)} tokens, ${formatUsd(result.cost.total)}`;
+  return `${result.model}: ${formatCount(usage.promptTokens)} prompt tokens (${formatPercent(share)} cached) + ${formatCount(usage.completionTokens)} completion = ${formatCount(usage.totalTokens)} tokens, ${cost}`;
 }

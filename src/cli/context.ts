@@ -14,6 +14,12 @@ export interface CliContext {
   readonly signal: AbortSignal;
   /** `--verbose` was given before the command name. */
   readonly verbose: boolean;
+  /**
+   * Routes SIGINT to `handler` instead of aborting {@link CliContext.signal} (an interactive
+   * session cancels the answer in progress and keeps going); returns the function that gives
+   * SIGINT back. SIGTERM still aborts the signal.
+   */
+  readonly claimInterrupts?: (handler: () => void) => () => void;
 }
 
 /** A command: parses its own arguments, returns the exit code or throws. */

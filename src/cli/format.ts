@@ -8,11 +8,14 @@ export function formatCount(value: number): string {
   return value.toLocaleString("en-US");
 }
 
-/** A USD amount: `$0.001234` for small amounts, `$12.3456` otherwise; `unknown` for `null`. */
+/**
+ * A USD amount, always to the micro-dollar (`$0.001234`, `$12.345600`): one precision
+ * everywhere, enough to show the cost of a single short request; `unknown` for `null`.
+ */
 export function formatUsd(value: number | null): string {
   if (value === null) return "unknown";
   if (value === 0) return "$0";
-  return `$${Math.abs(value) >= 0.01 ? value.toFixed(4) : value.toFixed(6)}`;
+  return `$${value.toFixed(6)}`;
 }
 
 /**
@@ -37,4 +40,9 @@ export function formatPercent(share: number): string {
 /** A price per million tokens: `0.6` → `0.60`; `null` → `-`. */
 export function formatPrice(value: number | null): string {
   return value === null ? "-" : value.toFixed(2);
+}
+
+/** `noun` for a count of 1, else `noun` + `s` (or `many`): `1 file`, `2 files`. */
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return count === 1 ? noun : many;
 }

@@ -4,12 +4,13 @@
  */
 
 const ENVIRONMENT = `Environment:
-  KIMI_API_KEY        Moonshot API key; unset: answers come from the local emulator
+  KIMI_API_KEY        Moonshot API key; unset: answers come from the local emulator (or from
+                      KIMI_BASE_URL when it is a loopback address: your own emulator or gateway)
   KIMI_BASE_URL       default https://api.moonshot.ai/v1 (https://api.moonshot.cn/v1 for China)
-  KIMI_DEFAULT_MODEL  default kimi-k2-0905-preview
+  KIMI_DEFAULT_MODEL  default kimi-k2.6
   KIMI_TEMPERATURE    0..1, default 0.5     KIMI_MAX_TOKENS   default 32768
   KIMI_TIMEOUT_MS     default 600000        KIMI_MAX_RETRIES  default 2
-  KIMI_STATE_DIR      local state (usage ledger, uploaded files), default ~/.kimi-provider
+  KIMI_STATE_DIR      local state (sessions, usage ledger, uploaded files), default ~/.kimi-provider
   KIMI_GATEWAY_DATABASE_URL  postgres://... for the gateway's state (default: embedded)
   NO_COLOR            disables dimmed reasoning`;
 
@@ -22,19 +23,23 @@ export const MAIN_HELP = `kimi-provider: use Moonshot's Kimi models from the com
 Usage: kimi-provider <command> [options]
 
 Commands:
-  chat [PROMPT...]      ask a model; streams the answer (prompt from stdin when none or "-")
+  chat [PROMPT...]      ask a model and stream the answer; on a terminal without a prompt (or
+                        with -i), an interactive session; --continue resumes the last one
+  sessions              list, show or delete saved chat sessions
   models                the model catalog: context windows, prices, capabilities
   files <subcommand>    upload, list, get, content, delete, cleanup uploaded files
   tokens (TEXT | -f PATH)  estimate tokens and which context windows they fit
   cost                  price a number of input/output tokens
   balance               the account balance
-  usage                 tokens and cost of every chat run from this machine
+  usage                 tokens and cost of the chats this machine sent to the service
   emulator              run the local Moonshot-compatible emulator
   mcp                   serve Kimi as MCP tools to agent hosts (stdio, or --http)
   gateway               run the OpenAI-compatible gateway that repairs requests for Kimi
+  doctor                check key, host, default model, clock, proxy and state without spending
+                        a token
 
-Every command has --help; --json makes output for scripts; --verbose shows requests
-(the API key redacted).
+Every command has --help; --json makes output for scripts (every command but emulator and mcp,
+which serve); --verbose shows requests (the API key redacted).
 
 ${ENVIRONMENT}
 
@@ -44,38 +49,57 @@ ${EXIT_CODES}
 /** Help of each command, by name. */
 export const COMMAND_HELP: Record<string, string> = {
   chat: `Usage: kimi-provider chat [options] [PROMPT...]
+       kimi-provider chat [-i] [--continue | --session NAME]
 
 Asks a model and streams the answer to stdout as it arrives. The prompt is the arguments joined
 by spaces; with none, or "-", it is read from stdin. A thinking model's reasoning goes to stderr
 (dimmed on a terminal). Without KIMI_API_KEY the answer comes from the local emulator.
+
+On a terminal without a prompt (or with -i) it opens an interactive session: each line is a
+turn; \`"""\` on its own line starts and ends a multi-line message; arrow keys recall earlier
+lines; Ctrl-C cancels an answer (twice at the prompt, or Ctrl-D, leaves); /help lists the
+commands (/model, /system, /thinking, /reasoning, /file, /cost, /retry, /undo, /clear, /save).
+With -i and stdin not a terminal, each input line is one turn (for scripts).
+
+Every chat is saved as a session under KIMI_STATE_DIR (\`kimi-provider sessions\`).
 
 Options:
   -m, --model ID         model id (default KIMI_DEFAULT_MODEL); see \`kimi-provider models\`
   -s, --system TEXT      system prompt
   -f, --file PATH        attach a file (repeatable): uploaded for extraction, its text put in a
                          system message, deleted afterwards (also on Ctrl-C)
+  -i, --interactive      an interactive session, also with a prompt or stdin not a terminal
+  -c, --continue         resume the last session (with PROMPT: one more turn, then exit)
+      --session NAME     resume the session NAME, or start one with that name
       --tools FILE       JSON array of tool definitions to declare; requested calls are printed
+      --tools-exec CMD   answer each tool call by running CMD (through the shell) with the
+                         call's JSON {"id","name","arguments"} on stdin; its stdout is the result
       --temperature T    0..1 (default KIMI_TEMPERATURE)
       --max-tokens N     output cap (default KIMI_MAX_TOKENS)
       --no-stream        wait for the whole answer instead of streaming
-      --hide-reasoning   do not print a thinking model's reasoning
+      --reasoning MODE   on (default), off or fold (one line saying how much there was)
+      --hide-reasoning   the same as --reasoning off
       --summary          print the tokens/cost summary line on stderr (default: on a terminal)
       --no-summary       never print it
       --json             print one JSON object: model, content, reasoning_content, tool_calls,
-                         finish_reason, usage, cost_usd
+                         finish_reason, usage, cost_usd (not with -i)
       --verbose          show requests and responses on stderr (the key redacted)
   -h, --help             this help
 
-Every run's usage and cost is added to the ledger shown by \`kimi-provider usage\`.
+The usage and cost of every answer from the service is added to the ledger shown by
+\`kimi-provider usage\`; answers of the local emulator cost nothing ("$0 (emulator)") and are
+not recorded.
 
 ${EXIT_CODES}
 `,
-  models: `Usage: kimi-provider models [--json] [--refresh]
+  models: `Usage: kimi-provider models [--wide] [--json] [--refresh]
 
 Shows the model catalog: id, context window, prices in USD per million tokens (input cache hit,
-input cache miss, output), capabilities and status.
+input cache miss, output) and status, in 80 columns; --wide adds capabilities, the day a
+model was retired and its successor.
 
 Options:
+      --wide      also capabilities, retirement days and successors
       --refresh   ask the service (GET /v1/models) which models this key can use and merge
       --json      print an array of objects (id, context_window, pricing, capabilities, status)
       --verbose   show requests (the key redacted)
@@ -109,14 +133,17 @@ Options:
 `,
   tokens: `Usage: kimi-provider tokens [-m MODEL] (TEXT | -f PATH | -)
 
-Estimates the tokens of TEXT (or of a file, or stdin with "-") sent as one user message, locally
-(Kimi's tokenizer is not public: expect about +-20% against the service), and which models'
-context windows it fits.
+Estimates the tokens of TEXT (or stdin with "-") sent as one user message, or of a file as
+\`chat -f\` sends it, and which models' context windows it fits. The count is a local estimate
+(Kimi's tokenizer is not public: expect about +-20% against the service). A file is first
+extracted the way \`chat -f\` does it: uploaded for extraction, its text read, the upload
+deleted (by Moonshot with a key, by the local emulator without).
 
 Options:
   -m, --model ID    only this model
   -f, --file PATH   read the text from a file
-      --json        print {"tokens", "source", "models": [{"id", "context_window", "fits"}]}
+      --json        print {"tokens", "characters", "source", "estimate", "extracted_by" (-f),
+                    "models": [{"id", "context_window", "fits"}]}
   -h, --help        this help
 `,
   cost: `Usage: kimi-provider cost -m MODEL --input N --output N [--cached N] [--json]
@@ -144,9 +171,10 @@ Options:
 `,
   usage: `Usage: kimi-provider usage [--json] [--reset]
 
-Shows the totals of every \`kimi-provider chat\` run on this machine: requests, tokens, cache
-hits and cost, overall and per model. Kept in the database state.db under KIMI_STATE_DIR
-(default ~/.kimi-provider).
+Shows the totals of every \`kimi-provider chat\` answer this machine got from the service:
+requests, tokens, cache hits and cost, overall and per model. Answers of the local emulator (no
+KIMI_API_KEY) cost nothing and are not counted. Kept in the database state.db under
+KIMI_STATE_DIR (default ~/.kimi-provider).
 
 Options:
       --reset   set the totals back to zero
@@ -221,5 +249,34 @@ Options:
 
 State: the embedded PGlite under KIMI_STATE_DIR, or KIMI_GATEWAY_DATABASE_URL=postgres://...
 (shared by every instance pointed at it).
+`,
+  sessions: `Usage: kimi-provider sessions [list | show NAME | delete NAME...] [--json]
+
+The chat sessions saved under KIMI_STATE_DIR: every \`kimi-provider chat\` is one, named
+chat-N unless started with --session NAME. Resume one with \`kimi-provider chat --continue\`
+(the last) or \`chat --session NAME\`.
+
+Subcommands:
+  list              every session, the most recent first (the default)
+  show NAME         one session's turns (NAME or its id); --json: every message as sent
+  delete NAME...    delete sessions
+
+Options:
+      --json      print JSON
+  -h, --help      this help
+`,
+  doctor: `Usage: kimi-provider doctor [--probe-hosts] [--json]
+
+Checks, without spending a token, what most often goes wrong, one line per check with its fix:
+the key (KIMI_API_KEY present, accepted by GET /v1/models), the host it belongs to
+(api.moonshot.ai or api.moonshot.cn), the default model (served, not retired), the clock (against
+the service's Date header), proxy variables (kimi-provider connects directly and does not use
+them), and the state directory (its database opens for writing). Exit 0 when no check failed,
+1 otherwise.
+
+Options:
+      --probe-hosts   when the key is refused, ask the other host too (sends the key there)
+      --json          print {"ok", "checks": [{"name", "status", "detail", "fix"}]}
+  -h, --help          this help
 `,
 };

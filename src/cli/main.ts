@@ -7,6 +7,7 @@
  * emulator) only when that command runs.
  */
 import type { CliContext, Command } from "./context.ts";
+import { didYouMean } from "./did-you-mean.ts";
 import { EXIT } from "./exit-codes.ts";
 import { COMMAND_HELP, MAIN_HELP } from "./help.ts";
 import { processTerminal } from "./terminal.ts";
@@ -22,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Command }>> = {
   emulator: () => import("./commands/emulator.ts"),
   mcp: () => import("./commands/mcp.ts"),
   gateway: () => import("./commands/gateway.ts"),
+  sessions: () => import("./commands/sessions.ts"),
+  doctor: () => import("./commands/doctor.ts"),
 };
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -60,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       continue;
     }
     terminal.err(
-      `kimi-provider: usage error (${arg}): unknown option ${arg} before the command. Run \`kimi-provider --help\`.\n`,
+      `kimi-provider: usage error (${arg}): unknown option ${arg} before the command.${didYouMean(arg, ["--help", "--version", "--verbose"])} Run \`kimi-provider --help\`.\n`,
     );
     return EXIT.usage;
   }
@@ -82,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const help = COMMAND_HELP[name];
   if (load === undefined || help === undefined) {
     terminal.err(
-      `kimi-provider: usage error (${name}): unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. Run \`kimi-provider --help\`.\n`,
+      `kimi-provider: usage error (${name}): unknown command "${name}".${didYouMean(name, Object.keys(COMMANDS))} Commands: ${Object.keys(COMMANDS).join(", ")}. Run \`kimi-provider --help\`.\n`,
     );
     return EXIT.usage;
   }
@@ -93,15 +96,34 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const controller = new AbortController();
   let interrupts = 0;
+  let claimedBy: (() => void) | undefined;
+  const onInterrupt = () => {
+    if (claimedBy !== undefined) {
+      claimedBy();
+      return;
+    }
+    onSignal();
+  };
   const onSignal = () => {
     interrupts += 1;
     // A second Ctrl-C means "stop now", even if cleanup is still running.
     if (interrupts > 1) process.exit(EXIT.interrupted);
     controller.abort();
   };
-  process.on("SIGINT", onSignal);
+  process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onSignal);
-  const context: CliContext = { terminal, env: process.env, signal: controller.signal, verbose };
+  const context: CliContext = {
+    terminal,
+    env: process.env,
+    signal: controller.signal,
+    verbose,
+    claimInterrupts: (handler) => {
+      claimedBy = handler;
+      return () => {
+        if (claimedBy === handler) claimedBy = undefined;
+      };
+    },
+  };
   try {
     const { run } = await load();
     return await run(args, context);
@@ -115,7 +137,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     terminal.err(describeFailure(error, secrets));
     return exitCodeFor(error);
   } finally {
-    process.off("SIGINT", onSignal);
+    process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onSignal);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Connects a command to the service: validates the `KIMI_*` configuration, and when no
- * KIMI_API_KEY is set starts the embedded emulator in-process and answers from it ("no key, no
- * problem", issue #5). The emulator is imported only on that path, to keep cold start fast.
+ * KIMI_API_KEY is set either uses the loopback KIMI_BASE_URL the user set (their own emulator or
+ * gateway) or starts the embedded emulator in-process and answers from it ("no key, no
+ * problem"). The emulator is imported only on that path, to keep cold start fast.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -10,8 +11,11 @@ import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
 import { resolveConfig } from "../config/config.ts";
 import type { RunningEmulator } from "../emulator/index.ts";
 import { resolveStateDir } from "../files/state-dir.ts";
+import { isLoopbackBaseURL } from "../http/loopback-url.ts";
 import { redactText } from "../http/redact.ts";
+import type { RetryEvent } from "../http/transport.ts";
 import type { CliContext } from "./context.ts";
+import { retryLine } from "./retry-line.ts";
 import { verboseLogger } from "./verbose-log.ts";
 
 /** The line printed on stderr when answers come from the emulator. */
@@ -19,6 +23,13 @@ export const NO_KEY_NOTICE = "no KIMI_API_KEY: answering from the local emulator
 
 /** Key the CLI gives its own in-process emulator (which accepts any key). */
 const EMULATOR_KEY = "sk-local-emulator";
+
+/**
+ * The registry identity of the CLI's in-process emulator: it gets a new port on every run, but
+ * its files live in one directory under the state directory, so its uploads are recorded under
+ * this one name and a later `files cleanup` or `files delete` finds them.
+ */
+export const EMULATOR_REGISTRY_BASE_URL = "emulator:local";
 
 /** How a command wants the service. */
 export interface ServiceOptions {
@@ -80,12 +91,9 @@ export async function openServiceTarget(
   const verbose = options.verbose || context.verbose;
   const config = resolveConfig({}, env);
   const secrets = config.apiKey === undefined ? [] : [config.apiKey];
-  const onRetry = (event: { attempt: number; maxRetries: number; delayMs: number }) => {
-    if (!verbose && terminal.stderrIsTTY) {
-      terminal.err(
-        terminal.dim(`retrying (${event.attempt}/${event.maxRetries}) in ${event.delayMs} ms\n`),
-      );
-    }
+  const onRetry = (event: RetryEvent) => {
+    // --verbose logs retries itself.
+    if (!verbose) terminal.err(terminal.dim(`kimi-provider: ${retryLine(event)}\n`));
   };
   const debug = verbose ? verboseLogger(terminal, secrets) : undefined;
   // Library warnings (a retired model answered by its successor, a small output cap on a
@@ -97,6 +105,15 @@ export async function openServiceTarget(
   };
 
   if (config.apiKey !== undefined) {
+    const clientOptions: KimiOptions = { env, onRetry, onWarning, ...(debug ? { debug } : {}) };
+    return { options: clientOptions, emulator: undefined, secrets, close: async () => undefined };
+  }
+  const customBaseURL = (env.KIMI_BASE_URL ?? "").trim() !== "";
+  if (customBaseURL && isLoopbackBaseURL(config.baseURL)) {
+    // The user's own emulator or gateway: requests there carry a placeholder key.
+    terminal.err(
+      `no KIMI_API_KEY: answering from KIMI_BASE_URL=${config.baseURL} (your local emulator or gateway)\n`,
+    );
     const clientOptions: KimiOptions = { env, onRetry, onWarning, ...(debug ? { debug } : {}) };
     return { options: clientOptions, emulator: undefined, secrets, close: async () => undefined };
   }
@@ -112,11 +129,16 @@ export async function openServiceTarget(
       ? {}
       : { chunkDelayMs: options.emulatorChunkDelayMs }),
   });
-  terminal.err(`${NO_KEY_NOTICE}\n`);
+  terminal.err(
+    customBaseURL
+      ? `${NO_KEY_NOTICE} (KIMI_BASE_URL=${config.baseURL} needs a key; only a loopback one is used without)\n`
+      : `${NO_KEY_NOTICE}\n`,
+  );
   const clientOptions: KimiOptions = {
     env,
     apiKey: EMULATOR_KEY,
     baseURL: emulator.baseURL,
+    fileRegistryBaseURL: EMULATOR_REGISTRY_BASE_URL,
     onRetry,
     onWarning,
     ...(debug ? { debug } : {}),

@@ -17,6 +17,7 @@ export interface UncheckedClientOptions {
   fetch?: unknown;
   models?: unknown;
   stateDir?: unknown;
+  fileRegistryBaseURL?: unknown;
 }
 
 function refuse(option: string, rule: string, fix: string): never {
@@ -102,6 +103,17 @@ export function validateClientOptions(options: UncheckedClientOptions): void {
       "stateDir",
       `must be a non-empty path string, not ${typeof stateDir === "string" ? "an empty string" : typeName(stateDir)}`,
       "Pass a directory path, or leave it out to use KIMI_STATE_DIR or ~/.kimi-provider.",
+    );
+  }
+  const registryBaseURL = options.fileRegistryBaseURL;
+  if (
+    registryBaseURL !== undefined &&
+    (typeof registryBaseURL !== "string" || registryBaseURL.trim() === "")
+  ) {
+    refuse(
+      "fileRegistryBaseURL",
+      `must be a non-empty string, not ${typeof registryBaseURL === "string" ? "an empty string" : typeName(registryBaseURL)}`,
+      "Pass a stable name for the service (e.g. its base URL), or leave it out.",
     );
   }
 }

@@ -162,7 +162,7 @@ export async function cleanupFiles(
   files: FilesApi,
   options: CleanupOptions = {},
 ): Promise<CleanupReport> {
-  const baseURL = files.baseURL;
+  const baseURL = files.registryBaseURL;
   const self = await currentProcess();
   // Read the registry first: damaged state fails here, before anything is deleted.
   const entries = await files.registry.entriesFor(baseURL);

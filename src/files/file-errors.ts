@@ -11,6 +11,7 @@ import {
   NotFoundError,
   ServerError,
 } from "../http/errors.ts";
+import { isLoopbackBaseURL } from "../http/loopback-url.ts";
 
 function optionsOf(error: KimiError): KimiErrorOptions {
   const options: KimiErrorOptions = { cause: error };
@@ -24,7 +25,7 @@ function optionsOf(error: KimiError): KimiErrorOptions {
 export interface FileErrorContext {
   /** The file id, for calls on an existing file. */
   fileId?: string;
-  /** The path or name of a file being uploaded. */
+  /** The path or name of the file (being uploaded, or uploaded earlier by this client). */
   label?: string;
   /** Base URL, to say where the id was not found. */
   baseURL: string;
@@ -52,12 +53,63 @@ export function fileError(error: unknown, context: FileErrorContext): unknown {
     );
   }
   if (error.code === "file_extraction_failed") {
-    const what = context.label ?? (context.fileId ? `file ${context.fileId}` : "the file");
-    return new ServerError(
-      `Moonshot could not extract text from ${what}. Check it is a supported, text-bearing format (PDF, Office, text, code; images need visible text); for pictures use purpose "image" instead. [${error.message}]`,
-      options,
-      "file_extraction_failed",
-    );
+    return extractionError(error, context, options);
   }
   return error;
+}
+
+/** File names whose content is a picture: extraction finds no text, the image purpose fits. */
+const IMAGE_NAME = /\.(png|jpe?g|gif|webp|bmp|tiff?|heic|svg)$/i;
+
+/** The service's own words from an error body, else the mapped message. */
+function serviceWords(error: KimiError): string {
+  try {
+    const body = JSON.parse(error.responseBody ?? "") as { error?: { message?: unknown } };
+    if (typeof body.error?.message === "string" && body.error.message !== "") {
+      return body.error.message;
+    }
+  } catch {
+    // Not a JSON error body: fall back to the message.
+  }
+  return error.message;
+}
+
+/**
+ * "<who> could not extract text from <file>: <the service's words>. <advice that applies>": who
+ * refused (Moonshot, or the local emulator or gateway at a loopback base URL), which file (its
+ * name when this client uploaded it), and only the advice that fits the file.
+ */
+function extractionError(
+  error: KimiError,
+  context: FileErrorContext,
+  options: KimiErrorOptions,
+): ServerError {
+  const name = context.label ?? (context.fileId ? `file ${context.fileId}` : "the file");
+  const named = context.label !== undefined && context.fileId ? ` (${context.fileId})` : "";
+  let host = context.baseURL;
+  try {
+    host = new URL(context.baseURL).host;
+  } catch {
+    // Not a URL: shown as given.
+  }
+  const local = isLoopbackBaseURL(context.baseURL);
+  const who = local
+    ? `The local service at ${host} (an emulator or gateway, not Moonshot)`
+    : "Moonshot";
+  let advice: string;
+  if (IMAGE_NAME.test(context.label ?? "")) {
+    advice =
+      'It is a picture: upload it with purpose "image" and send it as an image part to a model that takes images.';
+  } else if (local) {
+    advice =
+      "kimi-provider's emulator extracts only text files and PDFs; Moonshot itself also reads Office documents and more.";
+  } else {
+    advice =
+      "Send a text-bearing format Moonshot extracts (PDF with a text layer, Office documents, text, code); a scanned PDF needs OCR first.";
+  }
+  return new ServerError(
+    `${who} could not extract text from ${name}${named}: ${serviceWords(error).replace(/\.$/, "")}. ${advice}`,
+    options,
+    "file_extraction_failed",
+  );
 }

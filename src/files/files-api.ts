@@ -75,6 +75,8 @@ export interface FilesApiOptions {
   stateDir: string;
   /** Where chat-with-files sends its chat (the client itself); resolved when first needed. */
   chatClient?: () => ChatClientLike;
+  /** The base URL uploads are recorded under in the registry; default the transport's. */
+  registryBaseURL?: string | undefined;
 }
 
 /**
@@ -100,11 +102,23 @@ export class FilesApi {
   readonly registry: FileRegistry;
   readonly #http: HttpTransport;
   readonly #chatClient: (() => ChatClientLike) | undefined;
+  readonly #registryBaseURL: string | undefined;
+  /** Names of the files this client uploaded, by id, so later errors can name them. */
+  readonly #names = new Map<string, string>();
 
   constructor(options: FilesApiOptions) {
     this.#http = options.http;
     this.registry = new FileRegistry(options.stateDir);
     this.#chatClient = options.chatClient;
+    this.#registryBaseURL = options.registryBaseURL;
+  }
+
+  /**
+   * The base URL this client's uploads are recorded under in the registry (and that cleanup
+   * reads): the `fileRegistryBaseURL` option of `createKimi`, else {@link FilesApi.baseURL}.
+   */
+  get registryBaseURL(): string {
+    return this.#registryBaseURL ?? this.baseURL;
   }
 
   /** Base URL the files go to (cleanup only touches entries recorded for it). */
@@ -138,7 +152,7 @@ export class FilesApi {
       const owner = await currentProcess();
       await this.registry.add({
         key,
-        baseURL: this.baseURL,
+        baseURL: this.registryBaseURL,
         id: null,
         filename: prepared.filename,
         bytes: prepared.bytes,
@@ -165,6 +179,7 @@ export class FilesApi {
         throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
       }
       await this.registry.confirm(key, file.id, new Date());
+      this.#names.set(file.id, prepared.filename);
     } finally {
       uploadsInFlight.delete(key);
     }
@@ -249,7 +264,12 @@ export class FilesApi {
         signal: options.signal,
       });
     } catch (error) {
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+      const label = this.#names.get(id);
+      throw fileError(error, {
+        fileId: id,
+        baseURL: this.baseURL,
+        ...(label === undefined ? {} : { label }),
+      });
     }
     try {
       return parseFileContent(raw, id);
@@ -285,7 +305,7 @@ export class FilesApi {
   /** Drops ids from the registry; a failure says that the deletion itself happened. */
   async #forget(ids: readonly string[], what: string): Promise<void> {
     try {
-      await this.registry.removeIds(this.baseURL, ids);
+      await this.registry.removeIds(this.registryBaseURL, ids);
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       throw new StateError(

@@ -4,6 +4,7 @@
  * It never follows a redirect, never reads a body past its size limit, and takes the API key out
  * of every error it throws.
  */
+
 import { abortableSleep } from "./abortable-sleep.ts";
 import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { errorFromResponse } from "./error-mapping.ts";
@@ -17,6 +18,7 @@ import {
   ResponseTooLargeError,
   TimeoutError,
 } from "./errors.ts";
+import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "./loopback-url.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
 import {
   fromFetchResponse,
@@ -284,11 +286,14 @@ export class HttpTransport {
   }
 
   async #send(request: TransportRequest): Promise<OpenResponse> {
-    const { apiKey, baseURL } = this.options;
+    const { baseURL } = this.options;
+    // Keyless use of a local emulator or gateway: a placeholder bearer (src/http/loopback-url.ts).
+    const apiKey =
+      this.options.apiKey || (isLoopbackBaseURL(baseURL) ? NO_KEY_PLACEHOLDER : undefined);
     if (!apiKey) {
       throw new ConfigurationError(
         "KIMI_API_KEY",
-        "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. Without a key, start the local emulator (`kimi-provider emulator`) and point KIMI_BASE_URL at it.",
+        "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. To work without a key, run the local emulator (`kimi-provider emulator`, or `startEmulator()` from kimi-provider/emulator) and set KIMI_BASE_URL=http://127.0.0.1:8787/v1 (its baseURL): a loopback base URL needs no key.",
       );
     }
     if (request.signal?.aborted) throw new AbortError();

@@ -1,8 +1,8 @@
 /**
  * The schema of the local state database, as numbered migrations. `PRAGMA user_version` holds the
  * number of migrations applied; opening the database applies the missing ones in one write
- * transaction, so concurrent first runs agree. To add a table (the chat sessions, say), append a
- * migration: never edit one that has shipped.
+ * transaction, so concurrent first runs agree. To add a table, append a migration: never edit one
+ * that has shipped.
  */
 
 /** The migrations, in order; migration `n` (1-based) brings `user_version` from `n - 1` to `n`. */
@@ -44,6 +44,22 @@ export const MIGRATIONS: readonly string[] = [
     web_search_calls INTEGER NOT NULL,
     imported INTEGER NOT NULL DEFAULT 0
   ) STRICT;
+  `,
+  // 2: the CLI's chat sessions (`kimi-provider chat`, `sessions`): one row per session, its
+  // messages as one JSON array rewritten whole in one transaction per turn (atomic: a crash
+  // keeps the previous turn's state, never half a turn).
+  `
+  CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    model TEXT,
+    settings TEXT NOT NULL,
+    messages TEXT NOT NULL,
+    usage TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_by_update ON sessions (updated_at);
   `,
 ];
 

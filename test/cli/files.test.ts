@@ -194,7 +194,7 @@ describe("kimi-provider files", () => {
     assert.equal((await accountFiles()).length, 1);
     const all = await runCli(["files", "cleanup", "--all"], { env: env() });
     assert.equal(all.code, 0, all.stderr);
-    assert.match(all.stdout, new RegExp(`deleted 1 account files: ${foreign.id}`));
+    assert.match(all.stdout, new RegExp(`deleted 1 account file: ${foreign.id}`));
     assert.deepEqual(await accountFiles(), []);
 
     const badDuration = await runCli(["files", "cleanup", "--older-than", "soon"], { env: env() });

@@ -23,7 +23,7 @@ function isolated(extra: Record<string, string> = {}): Record<string, string> {
 
 describe("kimi-provider models", () => {
   it("lists the 2026 lineup first, then retired models with their retirement day and successor", async () => {
-    const run = await runCli(["models"], { env: isolated() });
+    const run = await runCli(["models", "--wide"], { env: isolated() });
     assert.equal(run.code, 0, run.stderr);
     const rows = run.stdout.split("\n").slice(1);
     const ids = rows.map((row) => row.split(/\s+/)[0]);
@@ -175,5 +175,25 @@ describe("an answer without usage", () => {
     const ledger = JSON.parse((await runCli(["usage", "--json"], { env })).stdout);
     assert.equal(ledger.requests, 2);
     assert.equal(ledger.unpricedRequests, 2);
+  });
+});
+
+describe("kimi-provider models in 80 columns", () => {
+  it("the default table fits 80 columns; --wide adds capabilities, retirement days and successors", async () => {
+    const run = await runCli(["models"], { env: isolated() });
+    assert.equal(run.code, 0, run.stderr);
+    const widest = Math.max(...run.stdout.split("\n").map((line) => line.length));
+    assert.ok(widest <= 80, `widest line ${widest}`);
+    assert.match(run.stdout, /^id\s+context\s+hit\s+miss\s+output\s+status$/m);
+    assert.match(run.stdout, /^kimi-k2-0905-preview\s+262,144\s+0\.15\s+0\.60\s+2\.50\s+retired$/m);
+    assert.match(
+      run.stdout,
+      /^--wide adds capabilities, retirement days and successors; --json everything\.$/m,
+    );
+    const wide = await runCli(["models", "--wide"], { env: isolated() });
+    assert.match(
+      wide.stdout,
+      /^id\s+context\s+hit\s+miss\s+output\s+capabilities\s+status\s+successor$/m,
+    );
   });
 });

@@ -203,7 +203,7 @@ describe("local state database", async () => {
     const db = new DatabaseSync(join(stateDir, "state.db"));
     try {
       assert.deepEqual({ ...db.prepare("SELECT count(*) AS n FROM usage_calls").get() }, { n: 2 });
-      assert.deepEqual({ ...db.prepare("PRAGMA user_version").get() }, { user_version: 1 });
+      assert.deepEqual({ ...db.prepare("PRAGMA user_version").get() }, { user_version: 2 });
       assert.deepEqual({ ...db.prepare("PRAGMA journal_mode").get() }, { journal_mode: "wal" });
     } finally {
       db.close();

@@ -67,13 +67,12 @@ describe("service file errors map to typed errors with the fix", async () => {
       assert.equal(error.code, "file_extraction_failed");
       assert.equal(error.retryable, false);
       assert.equal(error.status, 500);
-      assert.match(
+      // Named by the name it was uploaded under; the refusal is the local emulator's, and the
+      // advice is the one that applies to it.
+      assert.equal(
         error.message,
-        new RegExp(
-          `^Moonshot could not extract text from file ${bad.id}\\. Check it is a supported`,
-        ),
+        `The local service at 127.0.0.1:${emu.port} (an emulator or gateway, not Moonshot) could not extract text from blob.bin (${bad.id}): Failed to extract file: unsupported file type .bin: the emulator extracts text files and PDFs only. kimi-provider's emulator extracts only text files and PDFs; Moonshot itself also reads Office documents and more.`,
       );
-      assert.match(error.message, /Failed to extract file/);
       return true;
     });
     assert.equal(emu.requests.length, 1);

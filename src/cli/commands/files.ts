@@ -14,7 +14,7 @@ import type { CliContext } from "../context.ts";
 import { parseDuration } from "../duration.ts";
 import { EXIT } from "../exit-codes.ts";
 import { describeFailure } from "../failure.ts";
-import { formatCount } from "../format.ts";
+import { formatCount, plural } from "../format.ts";
 import { openService, type ServiceSession } from "../service.ts";
 import { formatTable } from "../table.ts";
 import { printJson, type Terminal } from "../terminal.ts";
@@ -271,8 +271,9 @@ function describeSkipped(file: SkippedFile): string {
 
 function printCleanup(terminal: Terminal, report: CleanupReport): void {
   const { mode, deleted, failed, skippedFiles } = report;
+  const noun = plural(deleted.length, "file");
   const scope =
-    mode === "all" ? "account files" : "files uploaded by kimi-provider on this machine";
+    mode === "all" ? `account ${noun}` : `${noun} uploaded by kimi-provider on this machine`;
   terminal.out(
     `deleted ${deleted.length} ${scope}${deleted.length > 0 ? `: ${deleted.join(" ")}` : ""}\n`,
   );

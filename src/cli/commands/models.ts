@@ -1,5 +1,5 @@
 /**
- * `kimi-provider models [--json] [--refresh]`: the model catalog as a table, optionally merged
+ * `kimi-provider models [--wide] [--json] [--refresh]`: the model catalog as a table, optionally merged
  * with what GET /v1/models says this key can use (availability is account-dependent, §7). The
  * models online today come first; retired ones follow with their retirement day and successor
  * (kept so that old usage can still be priced).
@@ -77,6 +77,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
   const { values, positionals } = parseCommandArgs("models", args, {
     json: { type: "boolean" },
     refresh: { type: "boolean" },
+    wide: { type: "boolean" },
   });
   rejectPositionals("models", positionals);
   let models: ModelInfo[];
@@ -97,15 +98,17 @@ export async function run(args: readonly string[], context: CliContext): Promise
     printJson(context.terminal, models.map(modelJson));
     return EXIT.ok;
   }
+  const wide = values.wide === true;
+  // The default view fits 80 columns; --wide adds capabilities, retirement days and successors.
   const columns = [
     { header: "id" },
     { header: "context", right: true },
     { header: "hit", right: true },
     { header: "miss", right: true },
     { header: "output", right: true },
-    { header: "capabilities" },
+    ...(wide ? [{ header: "capabilities" }] : []),
     { header: "status" },
-    { header: "successor" },
+    ...(wide ? [{ header: "successor" }] : []),
     ...(values.refresh ? [{ header: "available" }] : []),
   ];
   const rows = models.map((model) => [
@@ -114,16 +117,19 @@ export async function run(args: readonly string[], context: CliContext): Promise
     formatPrice(model.pricing.inputCacheHit),
     formatPrice(model.pricing.inputCacheMiss),
     formatPrice(model.pricing.output),
-    capabilityTags(model.capabilities).join(","),
-    statusText(model),
-    model.successor ?? "",
+    ...(wide ? [capabilityTags(model.capabilities).join(",")] : []),
+    wide ? statusText(model) : model.status,
+    ...(wide ? [model.successor ?? ""] : []),
     ...(values.refresh ? [model.available === false ? "no" : "yes"] : []),
   ]);
   context.terminal.out(formatTable(columns, rows));
   context.terminal.out(
-    "\nPrices: USD per million tokens (input cache hit / cache miss / output); '-' = no public price.\n" +
-      "Retired models answer 404 on the service; they are listed so that old usage can be priced. " +
-      "KIMI_MODEL_FALLBACK=successor re-sends a request for one to its successor.\n",
+    "\nPrices: USD per million tokens (cache hit / cache miss / output); '-': none.\n" +
+      "Retired models answer 404 on the service; they are listed so that old usage can\n" +
+      "be priced. KIMI_MODEL_FALLBACK=successor sends their requests to the successor.\n" +
+      (wide
+        ? ""
+        : "--wide adds capabilities, retirement days and successors; --json everything.\n"),
   );
   return EXIT.ok;
 }

@@ -1,7 +1,10 @@
 /**
  * `kimi-provider tokens [-m MODEL] (TEXT | -f PATH | -)`: estimated tokens of a text sent as one
- * user message, and which context windows it fits. Local only: Kimi's tokenizer is not public
- * (reference §8), so this is the library's estimator, the same the emulator counts with.
+ * user message, or of a file as `chat -f` sends it, and which context windows it fits. Kimi's
+ * tokenizer is not public (docs/moonshot-wire.md), so the count is the library's local estimator,
+ * the same the emulator counts with. A file is first extracted exactly as `chat -f` does it
+ * (uploaded for extraction, its text read, the upload deleted): by Moonshot with a key, by the
+ * local emulator without one. Counting the file's raw bytes would overcount a PDF many times.
  */
 
 import { AbortError } from "../../http/errors.ts";
@@ -12,22 +15,34 @@ import { parseCommandArgs } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount } from "../format.ts";
-import { readStdin, readTextFile } from "../input-text.ts";
+import { readStdin } from "../input-text.ts";
+import { openService } from "../service.ts";
 import { formatTable } from "../table.ts";
 import { printJson } from "../terminal.ts";
 import { UsageError } from "../usage-error.ts";
 
-async function inputText(
-  file: string | undefined,
-  positionals: readonly string[],
+/** What `chat -f` sends for `path`: the extracted text, as one system message. */
+async function extracted(
+  path: string,
   context: CliContext,
-): Promise<string> {
-  if (file !== undefined) {
-    if (positionals.length > 0) {
-      throw new UsageError("--file", "Give either TEXT or -f PATH, not both.", "tokens");
+  verbose: boolean,
+): Promise<{ text: string; by: "emulator" | "service" }> {
+  const service = await openService(context, { verbose });
+  try {
+    const { files } = service.kimi;
+    const uploaded = await files.upload(path, { signal: context.signal });
+    try {
+      const content = await files.content(uploaded.id, { signal: context.signal });
+      return { text: content.raw, by: service.emulator === undefined ? "service" : "emulator" };
+    } finally {
+      await files.delete(uploaded.id).catch(() => undefined);
     }
-    return readTextFile(file, "--file");
+  } finally {
+    await service.close();
   }
+}
+
+async function inputText(positionals: readonly string[], context: CliContext): Promise<string> {
   if (positionals.length === 1 && positionals[0] === "-") return readStdin(context.signal);
   if (positionals.length > 0) return positionals.join(" ");
   if (process.stdin.isTTY !== true) return readStdin(context.signal);
@@ -57,22 +72,42 @@ export async function run(args: readonly string[], context: CliContext): Promise
     }
     models = [model];
   }
-  const text = await inputText(values.file, positionals, context);
+  if (values.file !== undefined && positionals.length > 0) {
+    throw new UsageError("--file", "Give either TEXT or -f PATH, not both.", "tokens");
+  }
+  const file =
+    values.file === undefined
+      ? undefined
+      : await extracted(values.file, context, values.verbose === true);
+  const text = file === undefined ? await inputText(positionals, context) : file.text;
   // readStdin returns what it had on Ctrl-C: that is an interruption, not the text to count.
   if (context.signal.aborted) throw new AbortError("Interrupted while reading the text.");
-  const tokens = estimatePromptTokens([{ role: "user", content: text }]);
+  const tokens = estimatePromptTokens([
+    file === undefined ? { role: "user", content: text } : { role: "system", content: text },
+  ]);
   const rows = models.map((model) => ({
     id: model.id,
     context_window: model.contextWindow,
     fits: tokens <= model.contextWindow,
   }));
   if (values.json) {
-    printJson(context.terminal, { tokens, characters: text.length, source: "local", models: rows });
+    printJson(context.terminal, {
+      tokens,
+      characters: text.length,
+      source: "local",
+      estimate: true,
+      ...(file === undefined ? {} : { extracted_by: file.by }),
+      models: rows,
+    });
     return EXIT.ok;
   }
   const out = context.terminal.out;
+  const what =
+    file === undefined
+      ? "as one user message"
+      : `extracted from ${values.file} by ${file.by === "emulator" ? "the local emulator" : "Moonshot"} (uploaded, read, deleted), as \`chat -f\` sends it in a system message`;
   out(
-    `~${formatCount(tokens)} tokens (local estimate of ${formatCount(text.length)} characters as one user message; expect about ±20% against the service)\n\n`,
+    `~${formatCount(tokens)} tokens (a local estimate of ${formatCount(text.length)} characters ${what}; expect about ±20% against the service)\n\n`,
   );
   out(
     formatTable(

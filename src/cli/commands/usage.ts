@@ -1,12 +1,13 @@
 /**
- * `kimi-provider usage [--json] [--reset]`: the totals of every `kimi-provider chat` run on this
- * machine, from the ledger under the state directory.
+ * `kimi-provider usage [--json] [--reset]`: the totals of every `kimi-provider chat` answer from
+ * the service on this machine, from the ledger under the state directory. Answers of the CLI's
+ * local emulator (no KIMI_API_KEY) cost nothing and are not recorded; the text says so.
  */
 import { resolveStateDir } from "../../files/state-dir.ts";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
-import { formatCount, formatLedgerCost, formatPercent } from "../format.ts";
+import { formatCount, formatLedgerCost, formatPercent, plural } from "../format.ts";
 import { formatTable } from "../table.ts";
 import { printJson } from "../terminal.ts";
 import { readUsage, resetUsage, usagePath } from "../usage-store.ts";
@@ -32,9 +33,14 @@ export async function run(args: readonly string[], context: CliContext): Promise
     return EXIT.ok;
   }
   const out = terminal.out;
-  out(`Since ${ledger.since}: ${formatCount(ledger.requests)} requests\n`);
+  out(
+    `Since ${ledger.since}: ${formatCount(ledger.requests)} ${plural(ledger.requests, "request")} to the service\n`,
+  );
+  const keyless = (context.env.KIMI_API_KEY ?? "").trim() === "";
   if (ledger.requests === 0) {
-    out("Nothing recorded yet: every `kimi-provider chat` run adds its tokens and cost here.\n");
+    out(
+      `Nothing recorded yet: every \`kimi-provider chat\` answer from the service adds its tokens and cost here. Answers of the local emulator (no KIMI_API_KEY) cost nothing and are not recorded${keyless ? "; KIMI_API_KEY is not set, so chats answer from the emulator" : ""}.\n`,
+    );
     return EXIT.ok;
   }
   out(
@@ -44,7 +50,8 @@ export async function run(args: readonly string[], context: CliContext): Promise
     ledger.unpricedRequests > 0
       ? ` (${ledger.unpricedRequests} of ${ledger.requests} requests with no known cost: no price, or no usage reported)`
       : "";
-  out(`cost    ${formatLedgerCost(ledger)}${unpriced}\n\n`);
+  out(`cost    ${formatLedgerCost(ledger)}${unpriced}\n`);
+  out("(answers of the local emulator are not counted: they cost nothing)\n\n");
   out(
     formatTable(
       [
