@@ -44,6 +44,8 @@ export interface BenchConfig {
     sampleEvery: number;
   };
   emulator: { requests: number; concurrency: number; streamReplyTokens: number; streams: number };
+  /** The fault soak: chat and stream mixed, a share with injected faults, heap read along the way. */
+  faultSoak: { requests: number; concurrency: number; faultRate: number; heapEvery: number };
 }
 
 /** Builds the configuration; `quick` shrinks every count. */
@@ -82,6 +84,13 @@ export function benchConfig(quick: boolean): BenchConfig {
       concurrency: 64,
       streamReplyTokens: 4000,
       streams: q(40, 10),
+    },
+    // Multiples of 80, so the faults spread evenly over the 8 kinds, chat and stream alike.
+    faultSoak: {
+      requests: q(4_000, 800),
+      concurrency: 32,
+      faultRate: 0.2,
+      heapEvery: q(400, 200),
     },
   };
 }

@@ -10,6 +10,7 @@ import { ratio } from "./lib/stats.ts";
 import { type Cell, formatNumber, formatRatio, markdownTable } from "./lib/table.ts";
 import type { ColdStartRow } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { FaultSoakResult } from "./suites/fault-soak.ts";
 import type { GatewayBench } from "./suites/gateway.ts";
 import type { SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
@@ -32,6 +33,8 @@ export interface BenchReport {
   /** Absent in reports written before the gateway existed. */
   gateway?: Outcome<GatewayBench>;
   emulator: Outcome<EmulatorThroughput>;
+  /** Absent in reports written before the suite existed. */
+  faultSoak?: Outcome<FaultSoakResult>;
 }
 
 function gatewayTable(outcome: Outcome<GatewayBench> | undefined): string {
@@ -351,6 +354,37 @@ function emulatorTable(outcome: Outcome<EmulatorThroughput>, report: BenchReport
   );
 }
 
+function faultSoakTable(outcome: Outcome<FaultSoakResult> | undefined): string {
+  if (!outcome) return "not run";
+  if (!outcome.ok) return failed(outcome.error);
+  const r = outcome.value;
+  const faultRows = Object.entries(r.byFault).map(([name, counts]): Cell[] => {
+    const errors = Object.entries(counts.errors)
+      .map(([error, n]) => `${n} ${error}`)
+      .join(", ");
+    return [
+      `fault ${name}: requests → outcome`,
+      `${counts.requests} → ${counts.succeeded} ok${errors ? `, ${errors}` : ""}`,
+    ];
+  });
+  return markdownTable(
+    ["fault soak", "value"],
+    [
+      [
+        "requests / concurrency / faults",
+        `${r.requests.toLocaleString("en-US")} / ${r.concurrency} / ${Math.round(r.faultRate * 100)}%`,
+      ],
+      ["settled / succeeded / failed", `${r.settled} / ${r.succeeded} / ${r.failed}`],
+      ["attempts the emulator received", whole(r.attempts)],
+      ["broken guarantees", r.problems.length === 0 ? "none" : r.problems.join("; ")],
+      ...faultRows,
+      ["heap after GC, MiB (first → last)", `${r.heapMiB[0] ?? "–"} → ${r.heapMiB.at(-1) ?? "–"}`],
+      ["heap growth over the second half, MiB", formatNumber(r.heapGrowthSecondHalfMiB, 1)],
+      ["duration, s", formatNumber(r.durationMs / 1000, 1)],
+    ],
+  );
+}
+
 interface Goal {
   goal: string;
   measured: string;
@@ -507,6 +541,14 @@ function goals(report: BenchReport): Goal[] {
     // Under 1 MiB of live heap after thousands of requests is noise, not a leak.
     met: measuredMemory ? seqGrowth < 1 && streamGrowth < 1 : null,
   });
+  const soak = report.faultSoak?.ok ? report.faultSoak.value : undefined;
+  list.push({
+    goal: "fault soak (20% faults): every promise settled and typed, no wrong text, nothing re-sent after response bytes",
+    measured: soak
+      ? `${soak.settled}/${soak.requests} settled, ${soak.problems.length} broken guarantees`
+      : "–",
+    met: soak ? soak.settled === soak.requests && soak.problems.length === 0 : null,
+  });
   return list;
 }
 
@@ -563,6 +605,12 @@ export function renderReport(report: BenchReport): string {
     "### 6. Emulator throughput",
     "",
     emulatorTable(report.emulator, report),
+    "",
+    "### 6. Fault soak",
+    "",
+    faultSoakTable(report.faultSoak),
+    "",
+    "Every outcome checked: all settled, failures of the exact typed class per fault, answers equal to a fault-free reference, each request seen by the emulator exactly as often as expected (no re-send after response bytes).",
     "",
     "### Goals (reported, never enforced)",
     "",

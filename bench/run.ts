@@ -13,6 +13,7 @@ import { machineInfo } from "./lib/machine.ts";
 import { type BenchReport, type Outcome, renderReport } from "./report.ts";
 import { coldStart } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
+import type { FaultSoakInput, FaultSoakResult } from "./suites/fault-soak.ts";
 import type { GatewayBench } from "./suites/gateway.ts";
 import type { MemoryInput, SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
@@ -20,7 +21,7 @@ import type { StreamingRow } from "./suites/streaming.ts";
 
 const suite = (name: string) => new URL(`./suites/${name}.ts`, import.meta.url);
 
-/** `BENCH_ONLY=overhead,streaming,decode,memory,gateway,emulator,cold` runs a subset (for iterating). */
+/** `BENCH_ONLY=overhead,streaming,decode,memory,gateway,emulator,soak,cold` runs a subset (for iterating). */
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 const wanted = (suiteName: string) => only === undefined || only.includes(suiteName);
 
@@ -158,6 +159,17 @@ async function main(): Promise<void> {
         }
       },
     );
+    // The soak starts its own emulators (in its process), so it needs no shared one.
+    const faultSoakInput: FaultSoakInput = config.faultSoak;
+    const faultSoak = await outcome(
+      "soak",
+      `fault soak, ${config.faultSoak.requests} requests with ${config.faultSoak.faultRate * 100}% faults`,
+      () =>
+        runChild<FaultSoakResult>(suite("fault-soak"), {
+          input: faultSoakInput,
+          execArgv: ["--expose-gc"],
+        }),
+    );
 
     // Cold start last, with the emulator stopped: nothing else competes for the CPU.
     await emulator.stop();
@@ -176,6 +188,7 @@ async function main(): Promise<void> {
       coldStart: cold,
       gateway,
       emulator: emulatorThroughput,
+      faultSoak,
     };
     const markdown = renderReport(report);
     const directory = new URL("./results/", import.meta.url);

@@ -188,7 +188,8 @@ clients at it. By default it serves today's models and accepts any key.
 
 Options:
       --port N          TCP port (default 8787; 0 picks a free one)
-      --host H          interface (default 127.0.0.1)
+      --host H          interface (default 127.0.0.1); one reachable from other machines
+                        (0.0.0.0, a LAN address) requires --api-key
       --lineup L        which models answer: 2026-09 (default: kimi-k3, kimi-k2.7-code,
                         kimi-k2.7-code-highspeed, kimi-k2.6) or 2025-10 (the 2025 models:
                         kimi-k2-*-preview, moonshot-v1-*, ...); any other model is a 404

@@ -9,7 +9,8 @@
  * `include_usage`.
  */
 import { estimateMessageTokens, estimateTextTokens } from "../tokens/local-estimator.ts";
-import { quotaExceeded } from "./error-responses.ts";
+import { invalidRequestDetails, quotaExceeded } from "./error-responses.ts";
+import { MAX_HEADER_DELAY_MS } from "./faults.ts";
 import type { RequestContext } from "./http-response.ts";
 import { sendJson } from "./http-response.ts";
 import { chatCompletionId, chatCompletionUuidId } from "./ids.ts";
@@ -276,6 +277,20 @@ function headerInt(value: string | string[] | undefined): number | undefined {
   return Number.isFinite(parsed) && parsed >= 0 ? Math.floor(parsed) : undefined;
 }
 
+/**
+ * `x-emulator-reply-tokens`, refused over `limits.maxReplyTokens`: the reply is built in memory,
+ * so the header must not be able to ask for gigabytes.
+ */
+function replyTokensHeader(ctx: RequestContext, state: EmulatorState): number | undefined {
+  const asked = headerInt(ctx.req.headers["x-emulator-reply-tokens"]);
+  if (asked !== undefined && asked > state.limits.maxReplyTokens) {
+    throw invalidRequestDetails(
+      `x-emulator-reply-tokens is ${asked}, over the emulator's limit of ${state.limits.maxReplyTokens} (raise limits.maxReplyTokens to allow more)`,
+    );
+  }
+  return asked ?? state.replyTokens;
+}
+
 /** Handles one chat completion request whose JSON body is already parsed. */
 export async function handleChatCompletions(
   ctx: RequestContext,
@@ -283,6 +298,7 @@ export async function handleChatCompletions(
   state: EmulatorState,
 ): Promise<void> {
   if (state.quotaExhausted || availableBalance(state.balance) <= 0) throw quotaExceeded();
+  const replyTokens = replyTokensHeader(ctx, state);
   const request = validateChatRequest(body, state.served, webSearchTokens);
   ctx.logExtra = `${request.model.id}${request.stream ? " stream" : ""}`;
   const release = state.limiter.active
@@ -293,7 +309,6 @@ export async function handleChatCompletions(
   try {
     const promptTokens = request.promptTokens + webSearchTokens(request.messages);
     const cached = cachedPrefixTokens(request, promptTokens, state);
-    const replyTokens = headerInt(ctx.req.headers["x-emulator-reply-tokens"]) ?? state.replyTokens;
     const choices: Choice[] = [];
     for (let index = 0; index < request.n; index++) {
       const raw = generateReply(request, { seed: state.seed, replyTokens, choiceIndex: index });
@@ -320,7 +335,8 @@ export async function handleChatCompletions(
       sendJson(ctx, 200, completionJson(id, created, request, choices, state.fingerprint), headers);
       return;
     }
-    const delay = headerInt(ctx.req.headers["x-emulator-chunk-delay-ms"]) ?? state.chunkDelayMs;
+    const asked = headerInt(ctx.req.headers["x-emulator-chunk-delay-ms"]);
+    const delay = asked === undefined ? state.chunkDelayMs : Math.min(asked, MAX_HEADER_DELAY_MS);
     await writeSse(
       ctx,
       streamEvents(id, created, request, choices, state.fingerprint),

@@ -110,14 +110,53 @@ function parseParams(text: string): { params: Map<string, string>; message?: str
   return message === undefined ? { params } : { params, message };
 }
 
-function intParam(params: Map<string, string>, key: string, fallback: number): number {
+function intParam(
+  params: Map<string, string>,
+  key: string,
+  fallback: number,
+  max?: number,
+): number {
   const value = Number(params.get(key));
-  return Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+  const whole = Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+  return max === undefined ? whole : Math.min(whole, max);
+}
+
+/** The longest delay a header may ask for: longer waits would only hold a socket open. */
+export const MAX_HEADER_DELAY_MS = 60_000;
+
+/** How many distinct `times=N` header values are remembered (oldest forgotten first). */
+const MAX_COUNTED_HEADERS = 10_000;
+
+/**
+ * Applies a `times=N` parameter of an `x-emulator-fault` header: the fault hits the first N
+ * requests carrying exactly this header value, and later ones (a client's retries of the same
+ * request) are served normally. Without `times=` the fault hits every request carrying it.
+ * `uses` counts per header value; `undefined` means "no fault this time".
+ */
+export function takeHeaderFault(
+  fault: FaultKind,
+  header: string,
+  uses: Map<string, number>,
+): FaultKind | undefined {
+  const trimmed = header.trim();
+  const kindEnd = trimmed.search(/[\s;]/);
+  const { params } = parseParams(kindEnd < 0 ? "" : trimmed.slice(kindEnd + 1));
+  if (!params.has("times")) return fault;
+  const times = intParam(params, "times", 1);
+  const used = uses.get(header) ?? 0;
+  if (used >= times) return undefined;
+  uses.set(header, used + 1);
+  if (uses.size > MAX_COUNTED_HEADERS) {
+    const oldest = uses.keys().next().value;
+    if (oldest !== undefined) uses.delete(oldest);
+  }
+  return fault;
 }
 
 /**
  * Parses the `x-emulator-fault` header: `error status=503 type=x message=...`, `delay ms=300`,
- * `slow ms=40`, `cut after=3`, `malformed after=2`. Unknown kinds are ignored.
+ * `slow ms=40`, `cut after=3`, `malformed after=2` (delays capped at {@link MAX_HEADER_DELAY_MS};
+ * `times=N`, see {@link takeHeaderFault}). Unknown kinds are ignored.
  */
 export function parseFaultHeader(value: string): FaultKind | undefined {
   const trimmed = value.trim();
@@ -133,10 +172,10 @@ export function parseFaultHeader(value: string): FaultKind | undefined {
         message: message ?? "Internal server error",
       };
     case "delay":
-      return { kind: "delay", ms: intParam(params, "ms", 100) };
+      return { kind: "delay", ms: intParam(params, "ms", 100, MAX_HEADER_DELAY_MS) };
     case "slow":
     case "slow-stream":
-      return { kind: "slow-stream", ms: intParam(params, "ms", 20) };
+      return { kind: "slow-stream", ms: intParam(params, "ms", 20, MAX_HEADER_DELAY_MS) };
     case "cut":
       return { kind: "cut", afterChunks: intParam(params, "after", 1) };
     case "malformed":

@@ -15,6 +15,7 @@ import {
 import { xid } from "./ids.ts";
 import { sniffFormat } from "./image-format.ts";
 import { extractText } from "./text-extraction.ts";
+import type { UploadSpool } from "./upload-spool.ts";
 
 /**
  * The FileObject the API returns, keys in the service's order (recorded in 2026: `status` is
@@ -123,19 +124,23 @@ export class FileStore {
     }
   }
 
-  /** Stores an upload after checking purpose and limits; extracts text for file-extract. */
-  async add(filename: string, purpose: string, bytes: Uint8Array): Promise<FileObject> {
+  /**
+   * Stores an upload after checking purpose and limits; extracts text for file-extract (the only
+   * case where the bytes are read into memory). On disk the bytes are moved into `{id}.bin`.
+   */
+  async add(filename: string, purpose: string, upload: UploadSpool): Promise<FileObject> {
     if (!FILE_PURPOSES.includes(purpose)) throw invalidPurpose(purpose);
-    if (bytes.byteLength === 0) {
+    const size = upload.size;
+    if (size === 0) {
       throw invalidRequest("File size is zero, please confirm and re-upload the file");
     }
-    this.checkSize(bytes.byteLength);
+    this.checkSize(size);
     if (this.#files.size >= this.limits.maxFiles) {
       throw invalidRequest(
         `The number of files you have uploaded exceeded the max file count ${this.limits.maxFiles}, please delete previous uploaded files`,
       );
     }
-    if (this.#totalBytes + bytes.byteLength > this.limits.maxTotalBytes) {
+    if (this.#totalBytes + size > this.limits.maxTotalBytes) {
       // No documented wording for the 10 GB total limit; modelled on the count message.
       throw invalidRequest(
         `The total size of the files you have uploaded exceeded the max total size ${formatSize(this.limits.maxTotalBytes)}, please delete previous uploaded files`,
@@ -144,18 +149,18 @@ export class FileStore {
     const file: FileObject = {
       id: xid(),
       object: "file",
-      bytes: bytes.byteLength,
+      bytes: size,
       created_at: Math.floor(Date.now() / 1000),
       filename,
       purpose,
       status: "ready",
       status_details: "",
       // Sniffed like the service sniffs images; extraction below names document types.
-      file_type: (sniffFormat(bytes).mime.split(";")[0] as string).trim(),
+      file_type: (sniffFormat(upload.head).mime.split(";")[0] as string).trim(),
     };
     const stored: StoredFile = { file, fileType: file.file_type };
     if (purpose === "file-extract") {
-      const extraction = await extractText(filename, bytes);
+      const extraction = await extractText(filename, await upload.bytes());
       stored.fileType = extraction.fileType;
       file.file_type = extraction.fileType;
       if (extraction.ok) stored.content = extraction.text;
@@ -167,7 +172,7 @@ export class FileStore {
     this.#files.set(file.id, stored);
     this.#totalBytes += file.bytes;
     if (this.#dir) {
-      await writeFile(join(this.#dir, `${file.id}.bin`), bytes);
+      await upload.moveTo(join(this.#dir, `${file.id}.bin`));
       await writeFile(join(this.#dir, `${file.id}.json`), JSON.stringify(stored));
     }
     return file;

@@ -3,50 +3,63 @@
  * platform's own `Request.formData()`, list (with `first_id`, `last_id`, `has_more`), metadata,
  * extracted content and delete (`{"deleted","id","object"}` in that order).
  */
-import { bodyTooLarge, readBody } from "./body-reader.ts";
 import { invalidRequestDetails } from "./error-responses.ts";
+import type { FileObject } from "./file-store.ts";
 import { type RequestContext, sendBody, sendJson } from "./http-response.ts";
+import { multipartBoundary, parseMultipartUpload } from "./multipart-upload.ts";
 import type { EmulatorState } from "./state.ts";
+import { UploadSpool } from "./upload-spool.ts";
 
-// Multipart framing around the file bytes (boundaries, part headers, the purpose field).
-const MULTIPART_OVERHEAD = 64 * 1024;
-
-/** `POST /v1/files`. */
+/**
+ * `POST /v1/files`: the form is parsed as it arrives, the file's bytes spooled to a temporary
+ * file past `limits.uploadMemoryBytes`; a file over the size limit is refused as soon as its
+ * bytes pass the limit (or at once, when `Content-Length` already says so).
+ */
 export async function handleUpload(ctx: RequestContext, state: EmulatorState): Promise<void> {
   const contentType = ctx.req.headers["content-type"] ?? "";
-  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+  const boundary = multipartBoundary(contentType);
+  if (!contentType.toLowerCase().startsWith("multipart/form-data") || boundary === undefined) {
     ctx.req.resume();
     throw invalidRequestDetails("content type must be multipart/form-data");
   }
-  const limit = state.files.limits.maxFileBytes + MULTIPART_OVERHEAD;
-  const buffer = await readBody(ctx.req, limit, () => {
-    try {
-      state.files.checkSize(Number.POSITIVE_INFINITY);
-    } catch (error) {
-      return error as ReturnType<typeof bodyTooLarge>;
-    }
-    return bodyTooLarge();
-  });
-  let form: FormData;
-  try {
-    form = await new Request("http://emulator/v1/files", {
-      method: "POST",
-      headers: { "content-type": contentType },
-      body: buffer,
-    }).formData();
-  } catch {
-    throw invalidRequestDetails("malformed multipart/form-data body");
+  const declared = Number(ctx.req.headers["content-length"]);
+  // Multipart framing around the file bytes (boundaries, part headers, the purpose field).
+  if (Number.isFinite(declared) && declared > state.files.limits.maxFileBytes + 64 * 1024) {
+    state.files.checkSize(Number.POSITIVE_INFINITY);
   }
-  const file = form.get("file");
-  const purpose = form.get("purpose");
-  if (file === null || typeof file === "string") throw invalidRequestDetails("file is required");
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  ctx.record.body = { purpose, filename: file.name, bytes: bytes.byteLength };
-  const stored = await state.files.add(
-    file.name || "upload",
-    typeof purpose === "string" ? purpose : "",
-    bytes,
-  );
+  // Not destroyed on an early refusal: the rest of the body is drained, so the error reaches the client.
+  const body = ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  const form = await parseMultipartUpload(body, {
+    boundary,
+    newSpool: () => new UploadSpool(state.uploadSpool, state.limits.uploadMemoryBytes),
+    maxFileBytes: state.files.limits.maxFileBytes,
+    onFileTooLarge: () => {
+      try {
+        state.files.checkSize(Number.POSITIVE_INFINITY);
+      } catch (error) {
+        return error as Error;
+      }
+      return invalidRequestDetails("file is too large");
+    },
+  }).catch((error: unknown) => {
+    ctx.req.resume();
+    throw error;
+  });
+  const { file, purpose, filename } = form;
+  if (file === undefined) throw invalidRequestDetails("file is required");
+  let stored: FileObject;
+  try {
+    ctx.record.body = {
+      purpose,
+      filename,
+      bytes: file.size,
+      ...(file.path === undefined ? {} : { spooledToDisk: true }),
+    };
+    stored = await state.files.add(filename || "upload", purpose ?? "", file);
+  } finally {
+    // Before answering, so no temporary file outlives the request.
+    await file.discard();
+  }
   sendJson(ctx, 200, stored);
 }
 

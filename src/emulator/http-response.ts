@@ -1,10 +1,11 @@
 /**
  * Writing responses: the headers every Moonshot response carries (`Msh-Request-Id`,
  * `X-Msh-Trace-Id`, `Msh-Trace-Mode`; docs/moonshot-wire.md "Headers"), JSON bodies, error
- * envelopes ("Errors"), and the per-request context handlers share. Non-streaming faults apply here: `cut` destroys the socket before the
- * body, `malformed` truncates the JSON.
+ * envelopes ("Errors"), and the per-request context handlers share. Non-streaming faults apply
+ * here: `cut` destroys the socket before the body, `malformed` truncates the JSON.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { endWithBackpressure } from "./backpressure.ts";
 import { errorBody, rateLimitHeaders } from "./error-responses.ts";
 import type { FaultKind } from "./faults.ts";
 import { requestId, traceId } from "./ids.ts";
@@ -22,6 +23,8 @@ export interface RequestContext {
   fault: FaultKind | undefined;
   /** Extra words for the log line (model, stream). */
   logExtra: string;
+  /** How long a write waits for a client that reads nothing before its socket is closed. */
+  stalledWriteMs: number;
 }
 
 /** Headers every response carries (recorded on the service's 2026 responses). */
@@ -57,7 +60,8 @@ export function sendBody(
     payload = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
   headers["content-length"] = String(Buffer.byteLength(payload));
   res.writeHead(status, headers);
-  res.end(payload);
+  // A large body is written piece by piece, each waiting for a client that reads slowly.
+  void endWithBackpressure(ctx, payload, ctx.stalledWriteMs);
 }
 
 /** Sends a JSON value, with extra headers if any. */

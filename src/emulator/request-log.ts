@@ -17,6 +17,17 @@ export interface RecordedRequest {
   status: number;
   /** `Date.now()` when the request arrived. */
   startedAt: number;
+  /**
+   * Response body bytes handed to the socket so far. Replies are written with back-pressure, so
+   * for a client that stops reading this stays at what fits in the buffers, not the whole reply.
+   */
+  bytesSent: number;
+  /**
+   * `"pending"` while the response is being written, `"complete"` once all of it was handed to
+   * the socket, `"aborted"` when the socket closed first (a cut fault, a client that went away or
+   * stopped reading, `close()`).
+   */
+  outcome: "pending" | "complete" | "aborted";
 }
 
 /** Keeps the last `capacity` requests. */
@@ -49,6 +60,8 @@ export class RequestRecorder {
       body: undefined,
       status: 0,
       startedAt: Date.now(),
+      bytesSent: 0,
+      outcome: "pending",
     };
     this.entries.push(entry);
     if (this.entries.length > this.#capacity) this.entries.shift();

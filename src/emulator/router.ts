@@ -1,14 +1,14 @@
 /**
- * Routes one request: records it, applies faults (header `x-emulator-fault` or the schedule),
- * checks auth, dispatches to the endpoint handler and turns thrown `EmulatorApiError`s into the
+ * Routes one request: records it, checks auth, then applies faults (header `x-emulator-fault`
+ * or the schedule; a request refused for its key never sees nor consumes a fault), dispatches to the endpoint handler and turns thrown `EmulatorApiError`s into the
  * service's error envelope (docs/moonshot-wire.md "Errors").
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { balanceBody, estimateBody } from "./account-api.ts";
-import { bodyTooLarge, MAX_JSON_BODY, parseJson, readBody } from "./body-reader.ts";
+import { bodyTooLarge, parseJson, readBody } from "./body-reader.ts";
 import { handleChatCompletions } from "./chat-completions.ts";
 import { EmulatorApiError, invalidAuthentication } from "./error-responses.ts";
-import { type FaultKind, parseFaultHeader } from "./faults.ts";
+import { type FaultKind, parseFaultHeader, takeHeaderFault } from "./faults.ts";
 import { handleContent, handleDelete, handleGet, handleList, handleUpload } from "./files-api.ts";
 import { type RequestContext, sendBody, sendError, sendJson } from "./http-response.ts";
 import { formatLogLine } from "./request-log.ts";
@@ -20,8 +20,9 @@ function routeNotFound(method: string, path: string): EmulatorApiError {
   return new EmulatorApiError(404, "resource_not_found_error", `No route for ${method} ${path}`);
 }
 
-async function readJson(ctx: RequestContext): Promise<unknown> {
-  const body = parseJson(await readBody(ctx.req, MAX_JSON_BODY, bodyTooLarge));
+async function readJson(ctx: RequestContext, state: EmulatorState): Promise<unknown> {
+  const limit = state.limits.maxRequestBytes;
+  const body = parseJson(await readBody(ctx, limit, state.bodyBudget, () => bodyTooLarge(limit)));
   ctx.record.body = body;
   return body;
 }
@@ -35,7 +36,7 @@ async function dispatch(
   const method = req.method ?? "GET";
   if (path === "/v1/chat/completions") {
     if (method !== "POST") throw routeNotFound(method, path);
-    await handleChatCompletions(ctx, await readJson(ctx), state);
+    await handleChatCompletions(ctx, await readJson(ctx, state), state);
     return;
   }
   if (path === "/v1/models" && method === "GET") return sendBody(ctx, 200, modelsBody);
@@ -57,7 +58,7 @@ async function dispatch(
     throw routeNotFound(method, path);
   }
   if (path === "/v1/tokenizers/estimate-token-count" && method === "POST") {
-    return sendJson(ctx, 200, estimateBody(await readJson(ctx), state.served));
+    return sendJson(ctx, 200, estimateBody(await readJson(ctx, state), state.served));
   }
   if (path === "/v1/users/me/balance" && method === "GET") {
     return sendJson(ctx, 200, balanceBody(state.balance));
@@ -83,11 +84,21 @@ export function createRouter(
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const method = req.method ?? "GET";
     const record = state.recorder.record(method, path, req.headers);
-    const header = req.headers["x-emulator-fault"];
-    const fault: FaultKind | undefined =
-      (typeof header === "string" ? parseFaultHeader(header) : undefined) ??
-      state.faults.take(method, path);
-    const ctx: RequestContext = { req, res, path, record, fault, logExtra: "" };
+    const ctx: RequestContext = {
+      req,
+      res,
+      path,
+      record,
+      fault: undefined,
+      logExtra: "",
+      stalledWriteMs: state.limits.stalledWriteMs,
+    };
+    res.once("finish", () => {
+      record.outcome = "complete";
+    });
+    res.once("close", () => {
+      if (!res.writableFinished) record.outcome = "aborted";
+    });
     if (state.log) {
       const log = state.log;
       res.on("close", () => log(formatLogLine(record, ctx.logExtra)));
@@ -96,18 +107,29 @@ export function createRouter(
   };
 }
 
+/** The fault for this request: its `x-emulator-fault` header, else the next scheduled one. */
+function faultFor(ctx: RequestContext, state: EmulatorState): FaultKind | undefined {
+  const header = ctx.req.headers["x-emulator-fault"];
+  const parsed = typeof header === "string" ? parseFaultHeader(header) : undefined;
+  if (parsed) return takeHeaderFault(parsed, header as string, state.headerFaultUses);
+  return state.faults.take(ctx.req.method ?? "GET", ctx.path);
+}
+
 async function serve(ctx: RequestContext, state: EmulatorState, modelsBody: string): Promise<void> {
-  const { req, res, fault } = ctx;
+  const { req, res } = ctx;
   try {
+    // Authentication first: a wrong key gets its 401 whatever fault the request asks for.
+    if (!authorized(req, state.apiKey)) {
+      req.resume();
+      throw invalidAuthentication();
+    }
+    const fault = faultFor(ctx, state);
+    ctx.fault = fault;
     if (fault?.kind === "delay") await state.sleep(fault.ms);
     if (fault?.kind === "error") {
       req.resume();
       sendError(ctx, fault.status, fault.type, fault.message);
       return;
-    }
-    if (!authorized(req, state.apiKey)) {
-      req.resume();
-      throw invalidAuthentication();
     }
     await dispatch(ctx, state, modelsBody);
   } catch (error) {
@@ -122,6 +144,6 @@ async function serve(ctx: RequestContext, state: EmulatorState, modelsBody: stri
       sendError(ctx, 500, "server_error", `Internal server error: ${message}`);
     }
     // An error answered before the body was read (e.g. upload too large): do not reuse the socket.
-    if (!req.complete) res.once("finish", () => req.socket.destroy());
+    if (!req.complete) res.once("finish", () => req.socket?.destroy());
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Writes an SSE response (`data: <json>\n\n` … `data: [DONE]\n\n`, docs/moonshot-wire.md
- * "Streams"). With no delay and no fault the whole stream goes out in one write (the hot path for
- * benchmarks); otherwise chunk by chunk, with the inter-chunk delay, a socket cut after K chunks
- * (no [DONE]) or a malformed `data:` line after K chunks.
+ * "Streams"). With no delay and no fault a short stream goes out in one write (the hot path for
+ * benchmarks) and a long one in pieces of about 64 KiB, each waiting for the client to read
+ * (back-pressure, see `backpressure.ts`); otherwise chunk by chunk, with the inter-chunk delay, a
+ * socket cut after K chunks (no [DONE]) or a malformed `data:` line after K chunks.
  */
+import { WRITE_SLICE_BYTES, writeWithBackpressure } from "./backpressure.ts";
 import type { FaultKind } from "./faults.ts";
 import { baseHeaders, type RequestContext } from "./http-response.ts";
 
@@ -37,8 +39,17 @@ export async function writeSse(
   const last = events.length - 1;
   const cutAfter = fault?.kind === "cut" ? Math.min(fault.afterChunks, last) : -1;
   const malformedAfter = fault?.kind === "malformed" ? Math.min(fault.afterChunks, last) : -1;
+  const stalled = ctx.stalledWriteMs;
   if (delay <= 0 && cutAfter < 0 && malformedAfter < 0) {
-    res.end(events.join(""));
+    let batch = "";
+    for (const event of events) {
+      batch += event;
+      if (batch.length < WRITE_SLICE_BYTES) continue;
+      if (!(await writeWithBackpressure(ctx, batch, stalled))) return;
+      batch = "";
+    }
+    ctx.record.bytesSent += Buffer.byteLength(batch);
+    res.end(batch);
     return;
   }
   for (let i = 0; i < events.length; i++) {
@@ -48,12 +59,13 @@ export async function writeSse(
       res.socket?.destroy();
       return;
     }
-    if (i === malformedAfter) res.write(MALFORMED_EVENT);
+    if (i === malformedAfter && !(await writeWithBackpressure(ctx, MALFORMED_EVENT, stalled)))
+      return;
     if (i > 0 && delay > 0) {
       await sleep(delay);
       if (res.destroyed) return;
     }
-    res.write(events[i] as string);
+    if (!(await writeWithBackpressure(ctx, events[i] as string, stalled))) return;
   }
   res.end();
 }

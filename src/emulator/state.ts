@@ -7,12 +7,26 @@ import type { FaultSchedule } from "./faults.ts";
 import type { FileStore } from "./file-store.ts";
 import type { PromptCache } from "./prompt-cache.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import type { RequestBudget } from "./request-budget.ts";
 import type { LogSink, RequestRecorder } from "./request-log.ts";
+import type { SpoolDirectory } from "./upload-spool.ts";
 
 /** Balance in USD. */
 export interface BalanceState {
   cash: number;
   voucher: number;
+}
+
+/** The resource limits handlers apply (resolved from the options, defaults filled in). */
+export interface ResourceLimits {
+  /** Largest JSON request body in bytes. */
+  maxRequestBytes: number;
+  /** Largest `x-emulator-reply-tokens` (and `replyTokens` option). */
+  maxReplyTokens: number;
+  /** Upload bytes kept in memory before the rest goes to a temporary file. */
+  uploadMemoryBytes: number;
+  /** How long a write waits for a client that reads nothing before the socket is closed. */
+  stalledWriteMs: number;
 }
 
 /** State shared by the handlers of one emulator. */
@@ -31,6 +45,13 @@ export interface EmulatorState {
   files: FileStore;
   recorder: RequestRecorder;
   log: LogSink;
+  limits: ResourceLimits;
+  /** Request-body bytes held in memory at once, over all requests. */
+  bodyBudget: RequestBudget;
+  /** Where large uploads wait while they are parsed. */
+  uploadSpool: SpoolDirectory;
+  /** How many times each `x-emulator-fault` value with `times=N` has been applied. */
+  headerFaultUses: Map<string, number>;
   /** Resolves after `ms`, or at once when the emulator closes. */
   sleep(ms: number): Promise<void>;
 }

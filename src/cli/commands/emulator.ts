@@ -3,6 +3,7 @@
  * [--concurrency N] [--chunk-delay MS] [--seed N] [--log]`: runs the local Moonshot-compatible
  * emulator until SIGINT/SIGTERM, for trying clients and for CI (docs/emulator.md).
  */
+import { isLoopbackHost } from "../../emulator/loopback.ts";
 import {
   CURRENT_LINEUP,
   isLineup,
@@ -85,6 +86,14 @@ export async function run(args: readonly string[], context: CliContext): Promise
   const tpm = limitFlag(values.tpm, "--tpm", "tokens per minute");
   const concurrency = limitFlag(values.concurrency, "--concurrency", "requests at once");
   const host = values.host ?? "127.0.0.1";
+  if (!isLoopbackHost(host) && apiKey === undefined) {
+    // Beyond loopback anyone on the network could use the emulator: a key is required there.
+    throw new UsageError(
+      "--api-key",
+      `--host ${host} is reachable from other machines, so --api-key KEY is required with it (clients then send \`Authorization: Bearer KEY\`). Leave --host out to listen on 127.0.0.1 only.`,
+      "emulator",
+    );
+  }
   const { terminal } = context;
 
   const { startEmulator } = await import("../../emulator/index.ts");
@@ -103,6 +112,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
       ...(seed === undefined ? {} : { seed }),
       ...(chunkDelayMs === undefined ? {} : { chunkDelayMs }),
       ...(values.log ? { log: (line: string) => terminal.err(`${line}\n`) } : {}),
+      onWarning: (line: string) => terminal.err(`${line}\n`),
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
