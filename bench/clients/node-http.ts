@@ -20,7 +20,12 @@ interface CompletionBody {
   choices: { message: { content: string } }[];
 }
 
-/** POSTs `body` to `/chat/completions` and hands the response to `onResponse`. */
+/**
+ * POSTs `body` to `/chat/completions` and hands the response to `onResponse`. A keep-alive socket
+ * the server closed while idle fails the next request on it before any response byte
+ * (ECONNRESET / "socket hang up" on a reused socket); like every keep-alive client, the floor
+ * sends that request again once on a new socket (Node's documented `reusedSocket` pattern).
+ */
 export function nodeHttpPost<T>(
   agent: http.Agent,
   target: { hostname: string; port: string; path: string },
@@ -28,37 +33,46 @@ export function nodeHttpPost<T>(
   body: string,
   onResponse: (response: http.IncomingMessage, resolve: (value: T) => void) => void,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        method: "POST",
-        hostname: target.hostname,
-        port: target.port,
-        path: target.path,
-        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-      },
-      (response) => {
-        response.on("error", reject);
-        if (response.statusCode !== 200) {
-          let text = "";
-          response.setEncoding("utf8");
-          response.on("data", (piece: string) => {
-            text += piece;
-          });
-          response.on("end", () => reject(new Error(`HTTP ${response.statusCode}: ${text}`)));
-          return;
-        }
-        try {
-          onResponse(response, resolve);
-        } catch (error) {
+  const sized = { ...headers, "content-length": String(Buffer.byteLength(body)) };
+  const attempt = (retried: boolean) =>
+    new Promise<T>((resolve, reject) => {
+      const request = http.request(
+        {
+          agent,
+          method: "POST",
+          hostname: target.hostname,
+          port: target.port,
+          path: target.path,
+          headers: sized,
+        },
+        (response) => {
+          response.on("error", reject);
+          if (response.statusCode !== 200) {
+            let text = "";
+            response.setEncoding("utf8");
+            response.on("data", (piece: string) => {
+              text += piece;
+            });
+            response.on("end", () => reject(new Error(`HTTP ${response.statusCode}: ${text}`)));
+            return;
+          }
+          try {
+            onResponse(response, resolve);
+          } catch (error) {
+            reject(error);
+          }
+        },
+      );
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        if (!retried && request.reusedSocket && error.code === "ECONNRESET") {
+          attempt(true).then(resolve, reject);
+        } else {
           reject(error);
         }
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
+      });
+      request.end(body);
+    });
+  return attempt(false);
 }
 
 /** Collects a response body and parses it as JSON. */
