@@ -5,6 +5,7 @@
 
 import { BENCH_MODEL } from "./clients/client.ts";
 import type { ClientId } from "./clients/index.ts";
+import type { GrowthCase } from "./suites/growth.ts";
 
 /** Counts for one latency/throughput measurement: interleaved rounds of `perRound` calls. */
 export interface RoundPlan {
@@ -34,6 +35,8 @@ export interface BenchConfig {
     streamReplyTokens: number;
     streamChunkDelayMs: number;
   };
+  /** Extra client CPU per request over the floor as the request grows (suite growth). */
+  growth: GrowthCase[];
   coldStart: { runs: number };
   /** The gateway against calling the emulator directly. */
   gateway: {
@@ -71,6 +74,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       streamReplyTokens: 20,
       streamChunkDelayMs: 5,
     },
+    growth: growthCases(q),
     coldStart: { runs: q(10, 4) },
     gateway: {
       concurrency: 64,
@@ -93,4 +97,27 @@ export function benchConfig(quick: boolean): BenchConfig {
       heapEvery: q(400, 200),
     },
   };
+}
+
+function growthCases(q: (full: number, small: number) => number): GrowthCase[] {
+  const small = { warmup: q(200, 50), rounds: q(6, 3), perRound: q(250, 100) };
+  const large = { warmup: q(30, 10), rounds: q(6, 3), perRound: q(60, 20) };
+  const huge = { warmup: q(4, 2), rounds: q(4, 2), perRound: q(8, 3) };
+  const chat = { model: BENCH_MODEL, tools: 0, promptChars: 0, fresh: "none" } as const;
+  const mib = { ...chat, model: "kimi-k3", messages: 0, promptChars: 1_048_576, plan: huge };
+  return [
+    { ...chat, label: "1 message", messages: 1, plan: small },
+    { ...chat, label: "100 messages", messages: 100, plan: small },
+    { ...chat, label: "1,000 messages", messages: 1_000, plan: large },
+    {
+      ...chat,
+      label: "1,000 messages, new objects each send",
+      messages: 1_000,
+      fresh: "objects",
+      plan: large,
+    },
+    { ...chat, label: "10 tools (1 message)", messages: 1, tools: 10, plan: small },
+    { ...mib, label: "1 MiB prompt to kimi-k3" },
+    { ...mib, label: "1 MiB prompt to kimi-k3, new text each send", fresh: "text" },
+  ];
 }

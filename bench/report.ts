@@ -12,6 +12,7 @@ import type { ColdStartRow } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
 import type { FaultSoakResult } from "./suites/fault-soak.ts";
 import type { GatewayBench } from "./suites/gateway.ts";
+import type { GrowthRow } from "./suites/growth.ts";
 import type { SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
 import type { StreamingRow } from "./suites/streaming.ts";
@@ -27,6 +28,8 @@ export interface BenchReport {
   overhead: Outcome<OverheadRow[]>[];
   streaming: Outcome<StreamingRow[]>;
   decode: Outcome<StreamingRow[]>;
+  /** Extra client CPU per request over the node:http floor as the request grows. */
+  growth?: Outcome<GrowthRow[]>;
   memorySequential: Outcome<SequentialMemory>[];
   memoryStreams: Outcome<StreamsMemory>[];
   coldStart: ColdStartRow[];
@@ -83,14 +86,43 @@ function byId<T extends { id: ClientId }>(rows: readonly T[], id: ClientId): T |
   return rows.find((row) => row.id === id);
 }
 
+/**
+ * The best value of one measure over the rows that have it: the lowest (time, CPU) or the
+ * highest (throughput). Every ratio in the report is against this, within the same run.
+ */
+function bestOf<T>(rows: readonly T[], pick: (row: T) => number | null | undefined, lower = true) {
+  const values = rows
+    .map(pick)
+    .filter(
+      (value): value is number => typeof value === "number" && Number.isFinite(value) && value > 0,
+    );
+  if (values.length === 0) return Number.NaN;
+  return lower ? Math.min(...values) : Math.max(...values);
+}
+
+/** The name of the row with the lowest value of `pick`, for the notes under the tables. */
+function cheapestName<T extends { name: string }>(
+  rows: readonly T[],
+  pick: (row: T) => number | null | undefined,
+): string {
+  const best = bestOf(rows, pick);
+  return rows.find((row) => pick(row) === best)?.name ?? "–";
+}
+
 function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
   const rows: Cell[][] = [];
+  const notes: string[] = [];
   for (const outcome of outcomes) {
     if (!outcome.ok) {
       rows.push(["(suite)", "–", failed(outcome.error), "", "", "", "", "", ""]);
       continue;
     }
-    const raw = byId(outcome.value, "raw");
+    const measured = outcome.value.filter((row) => !row.error);
+    const cpu = bestOf(measured, (row) => row.cpuMicrosPerRequest);
+    const median = bestOf(measured, (row) => row.medianMs);
+    const rps = bestOf(measured, (row) => row.requestsPerSecond, false);
+    const c = outcome.value[0]?.concurrency;
+    notes.push(`c=${c}: cheapest ${cheapestName(measured, (row) => row.cpuMicrosPerRequest)}`);
     for (const row of outcome.value) {
       if (row.error) {
         rows.push([row.name, row.concurrency, failed(row.error), "", "", "", "", "", ""]);
@@ -99,34 +131,34 @@ function overheadTable(outcomes: readonly Outcome<OverheadRow[]>[]): string {
       rows.push([
         row.name,
         row.concurrency,
+        whole(row.cpuMicrosPerRequest),
+        formatRatio(ratio(row.cpuMicrosPerRequest ?? Number.NaN, cpu)),
         ms(row.medianMs),
         ms(row.p99Ms),
+        formatRatio(ratio(row.medianMs ?? Number.NaN, median)),
         whole(row.requestsPerSecond),
-        formatRatio(ratio(row.medianMs ?? Number.NaN, raw?.medianMs ?? Number.NaN)),
-        formatRatio(
-          ratio(row.requestsPerSecond ?? Number.NaN, raw?.requestsPerSecond ?? Number.NaN),
-        ),
-        whole(row.cpuMicrosPerRequest),
-        formatRatio(
-          ratio(row.cpuMicrosPerRequest ?? Number.NaN, raw?.cpuMicrosPerRequest ?? Number.NaN),
-        ),
+        formatRatio(ratio(row.requestsPerSecond ?? Number.NaN, rps)),
       ]);
     }
   }
-  return markdownTable(
-    [
-      "client",
-      "concurrency",
-      "median ms",
-      "p99 ms",
-      "req/s",
-      "median vs raw fetch",
-      "req/s vs raw fetch",
-      "client CPU µs/req",
-      "CPU vs raw fetch",
-    ],
-    rows,
-  );
+  return [
+    markdownTable(
+      [
+        "client",
+        "concurrency",
+        "client CPU µs/req",
+        "CPU vs cheapest",
+        "median ms",
+        "p99 ms",
+        "median vs best",
+        "req/s",
+        "req/s vs best",
+      ],
+      rows,
+    ),
+    "",
+    `Ratios are against the best client of the same concurrency in this run (lowest CPU, lowest median, highest req/s). ${notes.join("; ")}.`,
+  ].join("\n");
 }
 
 function streamingTable(
@@ -135,47 +167,84 @@ function streamingTable(
   replyTokens: number,
 ): string {
   if (!live.ok) return failed(live.error);
-  const base = byId(live.value, "raw");
-  const decodeRows = decode.ok ? decode.value : [];
-  const decodeBase = byId(decodeRows, "raw");
+  const liveRows = live.value.filter((row) => !row.error);
+  const fastestTotal = bestOf(liveRows, (row) => row.totalMedianMs);
+  const decodeRows = decode.ok ? decode.value.filter((row) => !row.error) : [];
+  const fastestDecode = bestOf(decodeRows, (row) => row.chunksPerSecond, false);
+  const cheapestDecode = bestOf(decodeRows, (row) => row.cpuMicrosPerChunk);
   const decodeOpenAI = byId(decodeRows, "openai");
   const rows: Cell[][] = live.value.map((row) => {
-    if (row.error) return [row.name, failed(row.error), "", "", "", "", "", "", ""];
-    const replay = byId(decodeRows, row.id);
-    const replayCell = !decode.ok
+    if (row.error) return [row.name, failed(row.error), "", "", "", "", "", "", "", "", ""];
+    const replay = decode.ok ? byId(decode.value, row.id) : undefined;
+    const replayFailed = !decode.ok
       ? failed(decode.error)
       : replay?.error
         ? failed(replay.error)
-        : whole(replay?.chunksPerSecond);
+        : null;
     return [
       row.name,
       ms(row.firstTokenMedianMs),
       ms(row.firstTokenP99Ms),
       ms(row.totalMedianMs),
       ms(row.totalP99Ms),
-      formatRatio(ratio(row.totalMedianMs ?? Number.NaN, base?.totalMedianMs ?? Number.NaN)),
-      replayCell,
-      formatRatio(
-        ratio(replay?.chunksPerSecond ?? Number.NaN, decodeBase?.chunksPerSecond ?? Number.NaN),
-      ),
+      formatRatio(ratio(row.totalMedianMs ?? Number.NaN, fastestTotal)),
+      replayFailed ?? whole(replay?.chunksPerSecond),
+      formatRatio(ratio(replay?.chunksPerSecond ?? Number.NaN, fastestDecode)),
+      formatNumber(replay?.cpuMicrosPerChunk, 2),
+      formatRatio(ratio(replay?.cpuMicrosPerChunk ?? Number.NaN, cheapestDecode)),
       formatRatio(
         ratio(replay?.chunksPerSecond ?? Number.NaN, decodeOpenAI?.chunksPerSecond ?? Number.NaN),
       ),
     ];
   });
+  return [
+    markdownTable(
+      [
+        `client (${replyTokens.toLocaleString("en-US")} chunks)`,
+        "TTFT median ms",
+        "TTFT p99 ms",
+        "total median ms",
+        "total p99 ms",
+        "total vs fastest",
+        "decode chunks/s (replay)",
+        "decode vs fastest",
+        "decode CPU µs/chunk",
+        "CPU/chunk vs cheapest",
+        "decode vs openai SDK",
+      ],
+      rows,
+    ),
+    "",
+    `Ratios are against the best client in this run; cheapest decoding: ${cheapestName(decodeRows, (row) => row.cpuMicrosPerChunk)}.`,
+  ].join("\n");
+}
+
+function growthTable(outcome: Outcome<GrowthRow[]> | undefined): string {
+  if (outcome === undefined) return "not measured";
+  if (!outcome.ok) return failed(outcome.error);
   return markdownTable(
     [
-      `client (${replyTokens.toLocaleString("en-US")} chunks)`,
-      "TTFT median ms",
-      "TTFT p99 ms",
-      "total median ms",
-      "total p99 ms",
-      "total vs fetch+parser",
-      "decode chunks/s (replay)",
-      "decode vs fetch+parser",
-      "decode vs openai SDK",
+      "request",
+      "body bytes",
+      "node:http floor CPU µs/req",
+      "kimi-provider CPU µs/req",
+      "extra µs/req over the floor",
+      "ratio",
+      "context check alone µs",
     ],
-    rows,
+    outcome.value.map((row): Cell[] =>
+      row.error
+        ? [row.label, whole(row.bodyBytes), failed(row.error), "", "", "", ""]
+        : [
+            row.label,
+            whole(row.bodyBytes),
+            whole(row.floorCpuMicros),
+            whole(row.kimiCpuMicros),
+            `${(row.extraCpuMicros ?? 0) >= 0 ? "+" : ""}${whole(row.extraCpuMicros)}`,
+            formatRatio(ratio(row.kimiCpuMicros ?? Number.NaN, row.floorCpuMicros ?? Number.NaN)),
+            formatNumber(row.checkMicros, 1),
+          ],
+    ),
   );
 }
 
@@ -393,37 +462,87 @@ interface Goal {
 
 function goals(report: BenchReport): Goal[] {
   const list: Goal[] = [];
-  const [c1, c64] = report.overhead;
   const cell = (value: number | null) => (value === null ? "–" : formatRatio(value));
-  const overheadGoal = (
-    outcome: Outcome<OverheadRow[]> | undefined,
-    limit: number,
-    label: string,
-    by: "latency" | "throughput",
-  ) => {
-    if (!outcome?.ok) return list.push({ goal: label, measured: "suite failed", met: null });
-    const raw = byId(outcome.value, "raw");
-    const kimi = byId(outcome.value, "kimi");
-    const latency = ratio(kimi?.medianMs ?? Number.NaN, raw?.medianMs ?? Number.NaN);
-    const throughput = ratio(
-      raw?.requestsPerSecond ?? Number.NaN,
-      kimi?.requestsPerSecond ?? Number.NaN,
-    );
-    // At concurrency 1 the overhead is added latency; at 64 the client's CPU is saturated and
-    // the overhead is CPU per request, i.e. lost throughput (the median there is queueing).
-    const cpu = ratio(
-      kimi?.cpuMicrosPerRequest ?? Number.NaN,
-      raw?.cpuMicrosPerRequest ?? Number.NaN,
-    );
-    const judged = by === "latency" ? latency : throughput;
+  const finite = (value: number | null | undefined) =>
+    typeof value === "number" && Number.isFinite(value) ? value : Number.NaN;
+
+  // 1. Non-stream CPU per request, against the cheapest client of the same run.
+  for (const outcome of report.overhead) {
+    if (!outcome.ok) {
+      list.push({
+        goal: "non-stream CPU per request ≤ 1.10× the cheapest",
+        measured: "suite failed",
+        met: null,
+      });
+      continue;
+    }
+    const measured = outcome.value.filter((row) => !row.error);
+    const kimi = byId(measured, "kimi");
+    const c = outcome.value[0]?.concurrency;
+    const cheapest = bestOf(measured, (row) => row.cpuMicrosPerRequest);
+    const cpu = ratio(finite(kimi?.cpuMicrosPerRequest), cheapest);
     list.push({
-      goal: label,
-      measured: `median latency ${cell(latency)}, time per request (1/req/s) ${cell(throughput)}, client CPU per request ${cell(cpu)}; judged on ${by === "latency" ? "median latency" : "throughput"}`,
-      met: judged === null ? null : judged <= limit,
+      goal: `non-stream CPU per request ≤ 1.10× the cheapest client, c=${c}`,
+      measured: `${cell(cpu)} (${whole(kimi?.cpuMicrosPerRequest)} vs ${whole(cheapest)} µs, ${cheapestName(measured, (row) => row.cpuMicrosPerRequest)})`,
+      met: cpu === null ? null : cpu <= 1.1,
+    });
+  }
+
+  // 2. Streams against the floor (node:http + split on blank lines + JSON.parse), decoding alone.
+  const decodeRows = report.decode.ok ? report.decode.value.filter((row) => !row.error) : [];
+  const floor = byId(decodeRows, "node-http");
+  const kimiDecode = byId(decodeRows, "kimi");
+  const chunkRate = ratio(finite(kimiDecode?.chunksPerSecond), finite(floor?.chunksPerSecond));
+  const chunkCpu = ratio(finite(kimiDecode?.cpuMicrosPerChunk), finite(floor?.cpuMicrosPerChunk));
+  list.push({
+    goal: "streams: ≥ 0.9× the node:http floor's chunks/s",
+    measured: `${cell(chunkRate)} (${whole(kimiDecode?.chunksPerSecond)} vs ${whole(floor?.chunksPerSecond)} chunks/s, replay server)`,
+    met: chunkRate === null ? null : chunkRate >= 0.9,
+  });
+  list.push({
+    goal: "streams: ≤ 1.15× the node:http floor's CPU per chunk",
+    measured: `${cell(chunkCpu)} (${formatNumber(kimiDecode?.cpuMicrosPerChunk, 2)} vs ${formatNumber(floor?.cpuMicrosPerChunk, 2)} µs)`,
+    met: chunkCpu === null ? null : chunkCpu <= 1.15,
+  });
+
+  // 3. Flat growth: extra CPU over the floor sending the same body.
+  const growthRows = report.growth?.ok ? report.growth.value : [];
+  const growthGoal = (label: string, limitMicros: number, goal: string) => {
+    const row = growthRows.find((candidate) => candidate.label === label);
+    const extra = row?.error ? Number.NaN : finite(row?.extraCpuMicros);
+    list.push({
+      goal,
+      measured: Number.isFinite(extra)
+        ? `${extra >= 0 ? "+" : ""}${whole(extra)} µs/req (the context check alone: ${formatNumber(row?.checkMicros, 1)} µs)`
+        : "not measured",
+      met: Number.isFinite(extra) ? extra <= limitMicros : null,
     });
   };
-  overheadGoal(c1, 1.1, "overhead within 10% of raw fetch at concurrency 1", "latency");
-  overheadGoal(c64, 1.05, "overhead within 5% of raw fetch at concurrency 64", "throughput");
+  growthGoal("1,000 messages", 50, "growth: ≤ +50 µs/req over the floor at 1,000 messages");
+  growthGoal(
+    "1,000 messages, new objects each send",
+    50,
+    "growth: ≤ +50 µs/req at 1,000 messages rebuilt as new objects each send",
+  );
+  growthGoal("1 MiB prompt to kimi-k3", 1000, "growth: ≤ +1 ms/req for a 1 MiB prompt (resent)");
+  growthGoal(
+    "1 MiB prompt to kimi-k3, new text each send",
+    1000,
+    "growth: ≤ +1 ms/req for a 1 MiB prompt never seen before",
+  );
+
+  // 4. The bench itself: the floors are in the same run as everything else.
+  const floorsMeasured = report.overhead.every(
+    (outcome) =>
+      outcome.ok &&
+      byId(outcome.value, "node-http")?.error === null &&
+      byId(outcome.value, "undici")?.error === null,
+  );
+  list.push({
+    goal: "the floors (node:http, undici.request) measured in the same run; ratios vs the cheapest",
+    measured: floorsMeasured ? "both floors measured in every non-stream table" : "a floor failed",
+    met: floorsMeasured,
+  });
 
   // Ahead of both peers on every row: lower latency / higher throughput.
   const comparisons: { row: string; kimi: number | null; peer: number | null; lower: boolean }[] =
@@ -528,18 +647,24 @@ function goals(report: BenchReport): Goal[] {
     met: importRow?.medianMs == null ? null : importRow.medianMs < 50,
   });
 
+  // 5. Memory: settled heap flat; RSS growth after warm-up ≤ 10 MiB over the sequential run.
   const kimiSequential = report.memorySequential.find((o) => o.ok && o.value.id === "kimi");
   const kimiStreams = report.memoryStreams.find((o) => o.ok && o.value.id === "kimi");
   const seqGrowth = kimiSequential?.ok ? kimiSequential.value.heapGrowthAfterWarmupMiB : Number.NaN;
   const streamGrowth = kimiStreams?.ok ? kimiStreams.value.heapGrowthAfterFirstWaveMiB : Number.NaN;
   const seqRss = kimiSequential?.ok ? kimiSequential.value.rssGrowthAfterWarmupMiB : Number.NaN;
-  const streamRss = kimiStreams?.ok ? kimiStreams.value.rssGrowthAfterFirstWaveMiB : Number.NaN;
+  const requests = kimiSequential?.ok ? kimiSequential.value.requests : 0;
   const measuredMemory = [seqGrowth, streamGrowth].every(Number.isFinite);
   list.push({
-    goal: "no memory growth after warm-up (settled heap; RSS shown for reference)",
-    measured: `heap ${formatNumber(seqGrowth, 1)} MiB sequential / ${formatNumber(streamGrowth, 1)} MiB streams; RSS ${formatNumber(seqRss, 1)} / ${formatNumber(streamRss, 1)} MiB`,
+    goal: "memory: flat settled heap over sequential requests and concurrent streams",
+    measured: `heap ${formatNumber(seqGrowth, 1)} MiB sequential / ${formatNumber(streamGrowth, 1)} MiB streams`,
     // Under 1 MiB of live heap after thousands of requests is noise, not a leak.
     met: measuredMemory ? seqGrowth < 1 && streamGrowth < 1 : null,
+  });
+  list.push({
+    goal: "memory: RSS growth after warm-up ≤ 10 MiB over 10,000 requests",
+    measured: `${formatNumber(seqRss, 1)} MiB over ${requests.toLocaleString("en-US")} requests`,
+    met: Number.isFinite(seqRss) ? seqRss <= 10 && requests >= 10_000 : null,
   });
   const soak = report.faultSoak?.ok ? report.faultSoak.value : undefined;
   list.push({
@@ -589,6 +714,12 @@ export function renderReport(report: BenchReport): string {
     aiSdkTable(report),
     "",
     "Same `generateText` / `streamText` calls, same run; only the provider differs.",
+    "",
+    "### 2c. Growth: extra client CPU per request as the request grows",
+    "",
+    growthTable(report.growth),
+    "",
+    'kimi-provider and bare node:http send the same body (same model, messages, tools, max_tokens), interleaved; the extra CPU is a difference of two noisy numbers (±100 µs on a loaded machine), the last column times the pre-send context check alone, in process. History rows resend the same message objects (a session); "new objects" rebuilds them per send around the same strings; "new text" sends a 1 MiB prompt the client has not seen.',
     "",
     "### 3. Memory (child process with --expose-gc, readings after a full GC)",
     "",

@@ -4,7 +4,8 @@
  * and same-run ratios, and writes the report as JSON (and Markdown) under bench/results/.
  *
  * Benchmarks are not tests: goals are reported, never enforced; a client or suite that fails is
- * reported with its reason and the rest still runs. `BENCH_QUICK=1` does a ~1 minute smoke run.
+ * reported with its reason and the rest still runs. `BENCH_QUICK=1` does a ~1 minute smoke run
+ * and writes bench/results/quick.{json,md} (gitignored), never over the published latest.*.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { benchConfig } from "./config.ts";
@@ -15,13 +16,14 @@ import { coldStart } from "./suites/cold-start.ts";
 import type { EmulatorThroughput } from "./suites/emulator-throughput.ts";
 import type { FaultSoakInput, FaultSoakResult } from "./suites/fault-soak.ts";
 import type { GatewayBench } from "./suites/gateway.ts";
+import type { GrowthRow } from "./suites/growth.ts";
 import type { MemoryInput, SequentialMemory, StreamsMemory } from "./suites/memory.ts";
 import type { OverheadRow } from "./suites/overhead.ts";
 import type { StreamingRow } from "./suites/streaming.ts";
 
 const suite = (name: string) => new URL(`./suites/${name}.ts`, import.meta.url);
 
-/** `BENCH_ONLY=overhead,streaming,decode,memory,gateway,emulator,soak,cold` runs a subset (for iterating). */
+/** `BENCH_ONLY=overhead,streaming,decode,growth,memory,gateway,emulator,soak,cold` runs a subset (for iterating). */
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 const wanted = (suiteName: string) => only === undefined || only.includes(suiteName);
 
@@ -96,6 +98,11 @@ async function main(): Promise<void> {
         replay = undefined;
       }
     });
+    const growth = await outcome(
+      "growth",
+      "growth with the request (extra CPU over the floor)",
+      () => runChild<GrowthRow[]>(suite("growth"), { input: { baseURL, cases: config.growth } }),
+    );
 
     const memorySequential: Outcome<SequentialMemory>[] = [];
     const memoryStreams: Outcome<StreamsMemory>[] = [];
@@ -183,6 +190,7 @@ async function main(): Promise<void> {
       overhead,
       streaming,
       decode,
+      growth,
       memorySequential,
       memoryStreams,
       coldStart: cold,
@@ -193,12 +201,16 @@ async function main(): Promise<void> {
     const markdown = renderReport(report);
     const directory = new URL("./results/", import.meta.url);
     mkdirSync(directory, { recursive: true });
-    const stamp = machine.date.replace(/[:.]/g, "-");
     const json = `${JSON.stringify(report, null, 2)}\n`;
-    writeFileSync(new URL(`bench-${stamp}.json`, directory), json);
-    writeFileSync(new URL("latest.json", directory), json);
-    writeFileSync(new URL("latest.md", directory), `${markdown}\n`);
-    process.stdout.write(`${markdown}\n\nWritten: bench/results/latest.json, latest.md\n`);
+    // A quick smoke run never replaces the published full-run results.
+    const name = config.quick ? "quick" : "latest";
+    if (!config.quick) {
+      const stamp = machine.date.replace(/[:.]/g, "-");
+      writeFileSync(new URL(`bench-${stamp}.json`, directory), json);
+    }
+    writeFileSync(new URL(`${name}.json`, directory), json);
+    writeFileSync(new URL(`${name}.md`, directory), `${markdown}\n`);
+    process.stdout.write(`${markdown}\n\nWritten: bench/results/${name}.json, ${name}.md\n`);
   } finally {
     await replay?.stop();
     await emulator.stop();

@@ -4,13 +4,23 @@
  */
 import type { BenchClient } from "./client.ts";
 
-/** Identifiers of the clients, baseline first. */
-export const CLIENT_IDS = ["raw", "kimi", "openai", "ai-sdk", "ai-sdk-kimi"] as const;
+/** Identifiers of the clients, the floors first. */
+export const CLIENT_IDS = [
+  "node-http",
+  "undici",
+  "raw",
+  "kimi",
+  "openai",
+  "ai-sdk",
+  "ai-sdk-kimi",
+] as const;
 /** One client identifier. */
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** Display names, also used when a client fails to load. */
 export const CLIENT_NAMES: Record<ClientId, string> = {
+  "node-http": "node:http (floor)",
+  undici: "undici.request + Pool (floor)",
   raw: "raw fetch",
   kimi: "kimi-provider",
   openai: "openai SDK",
@@ -26,6 +36,13 @@ export type LoadedClient =
 /** Loads one client by id; peers are imported only when asked for. */
 async function createClient(id: ClientId, baseURL: string): Promise<BenchClient> {
   switch (id) {
+    case "node-http":
+      return (await import("./node-http.ts")).createNodeHttpClient(
+        baseURL,
+        CLIENT_NAMES["node-http"],
+      );
+    case "undici":
+      return (await import("./undici-pool.ts")).createUndiciClient(baseURL, CLIENT_NAMES.undici);
     case "raw":
       return (await import("./raw-fetch.ts")).createRawFetchClient(baseURL, CLIENT_NAMES.raw);
     case "kimi":

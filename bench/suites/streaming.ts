@@ -29,6 +29,11 @@ export interface StreamingRow {
   totalP99Ms: number | null;
   /** `replyTokens / median total time`. */
   chunksPerSecond: number | null;
+  /**
+   * Client CPU (user + system) per content chunk, in µs, over the measured streams: the
+   * server runs in another process, so this is the client's decoding and delivery alone.
+   */
+  cpuMicrosPerChunk: number | null;
   error: string | null;
 }
 
@@ -51,6 +56,7 @@ async function main(): Promise<StreamingRow[]> {
     totalMedianMs: null,
     totalP99Ms: null,
     chunksPerSecond: null,
+    cpuMicrosPerChunk: null,
     error: "error" in entry ? entry.error : null,
   }));
   const ready = [];
@@ -64,12 +70,14 @@ async function main(): Promise<StreamingRow[]> {
       row.error = describeError(error);
     }
   }
+  const cpuMicros = new Map<ClientId, number>();
   const states = await runRounds<(typeof ready)[number], Sample>(
     ready,
     plan,
     async ({ entry }) => {
       const samples: Sample[] = [];
       let elapsedMs = 0;
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < plan.perRound; i++) {
         const started = performance.now();
         const run = await entry.client.stream(replyTokens);
@@ -77,6 +85,8 @@ async function main(): Promise<StreamingRow[]> {
         samples.push({ firstTokenMs: run.firstChunkAt - started, totalMs: ended - started });
         elapsedMs += ended - started;
       }
+      const cpu = process.cpuUsage(cpuBefore);
+      cpuMicros.set(entry.id, (cpuMicros.get(entry.id) ?? 0) + cpu.user + cpu.system);
       return { samples, elapsedMs };
     },
     describeError,
@@ -96,6 +106,7 @@ async function main(): Promise<StreamingRow[]> {
     row.totalMedianMs = total.median;
     row.totalP99Ms = total.p99;
     row.chunksPerSecond = replyTokens / (total.median / 1000);
+    row.cpuMicrosPerChunk = (cpuMicros.get(row.id) ?? Number.NaN) / (state.calls * replyTokens);
   });
   return rows;
 }

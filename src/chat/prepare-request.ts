@@ -6,9 +6,13 @@ import type { ResolvedConfig } from "../config/config.ts";
 import type { UsageLedger } from "../cost/ledger.ts";
 import type { HttpTransport, TransportRequest } from "../http/transport.ts";
 import type { ModelInfo } from "../models/model-info.ts";
-import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
+import {
+  applyRequestPolicy,
+  type PolicyDecision,
+  THINKING_MIN_OUTPUT_TOKENS,
+} from "../models/policy.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import { estimatePromptTokens } from "../tokens/local-estimator.ts";
+import { preSendPromptTokens } from "../tokens/pre-send-estimate.ts";
 import { validateChatRequest } from "./request-validation.ts";
 import type { ChatRequest, RequestOptions } from "./types.ts";
 import type { WarningHandler } from "./warnings.ts";
@@ -34,7 +38,10 @@ export interface PreparedChat {
   prefix: string;
   /** What the policy decided. */
   decision: PolicyDecision;
-  /** Estimated prompt tokens. */
+  /**
+   * Estimated prompt tokens; or, when a cheap upper bound of them already left room for the
+   * output cap (the estimate was skipped, see `preSendPromptTokens`), that bound.
+   */
   promptTokens: number;
 }
 
@@ -47,7 +54,17 @@ export function prepareChatRequest(
   validateChatRequest(request);
   const modelId = request.model ?? context.config.defaultModel;
   const model = context.models.get(modelId);
-  const promptTokens = estimatePromptTokens(request.messages ?? [], request.tools);
+  // The most output the policy may ask room for: the request's cap, or the configured default
+  // (raised to the thinking minimum on thinking models). Within window minus that, the bound
+  // decides like the estimate would, and the estimate is skipped.
+  const window = model?.contextWindow;
+  const outputCap =
+    request.maxTokens ?? Math.max(context.config.maxTokens, THINKING_MIN_OUTPUT_TOKENS);
+  const { tokens: promptTokens } = preSendPromptTokens(
+    request.messages ?? [],
+    request.tools,
+    window === undefined ? undefined : window - outputCap,
+  );
   const decision = applyRequestPolicy(request, {
     modelId,
     model,

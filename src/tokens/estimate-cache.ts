@@ -1,0 +1,247 @@
+/**
+ * The local token estimate, remembered. Tool loops and chat sessions resend the same history on
+ * every request; estimating all of it again made the pre-send context check grow with the whole
+ * conversation. This cache gives exactly the answers of {@link estimatePromptTokens} (the same
+ * functions compute them) while estimating each message, and each long text, once.
+ *
+ * Two layers:
+ * - Message objects, in a `WeakMap` (an entry lives as long as the caller keeps the message).
+ *   A hit is checked against the message's fields first, so a message whose `content`, `role`,
+ *   `name`, `reasoning_content`, `tool_call_id` or `tool_calls` was replaced, whose content parts
+ *   were replaced or edited (`type`, `text`), or whose tool calls were replaced or had their
+ *   `id`, `function.name` or `function.arguments` changed, is estimated again. Edits deeper than
+ *   that in place (say, a tool call's `type`, or a field of an image part) are not seen: treat
+ *   those parts of a sent message as immutable, or build a new message.
+ * - Long texts (content strings, text parts, serialized tool calls and tool lists), in a bounded
+ *   `Map` keyed by the text itself: an exact match, never stale. It catches history rebuilt as
+ *   new objects around the same strings (adapters that convert messages on every call). It holds
+ *   at most {@link TokenEstimateCacheOptions.maxTextChars} characters; the oldest go first.
+ */
+import {
+  type EstimableMessage,
+  estimateTextTokens,
+  IMAGE_TOKENS,
+  MESSAGE_OVERHEAD_TOKENS,
+  REQUEST_OVERHEAD_TOKENS,
+  VIDEO_TOKENS,
+} from "./local-estimator.ts";
+
+/** Limits of a {@link TokenEstimateCache}'s text layer. */
+export interface TokenEstimateCacheOptions {
+  /**
+   * Characters of text held at most (default 2,097,152: a 1 MiB prompt and its history fit).
+   * The cache keeps the strings alive, so this is also its memory bound (2 bytes per character
+   * at worst).
+   */
+  maxTextChars?: number;
+  /** Texts shorter than this are estimated every time, which is as cheap as a lookup (default 64). */
+  minTextLength?: number;
+}
+
+/** What a remembered message looked like when it was estimated, and its estimate. */
+interface MessageEntry {
+  tokens: number;
+  role: unknown;
+  content: unknown;
+  name: unknown;
+  reasoning: unknown;
+  toolCalls: unknown;
+  toolCallId: unknown;
+  /** For content part arrays: each part, its `type` and its `text`, flattened. */
+  parts: unknown[] | undefined;
+  /** For tool call arrays: each call, its `id`, `function.name` and `function.arguments`. */
+  calls: unknown[] | undefined;
+}
+
+interface PartLike {
+  type?: unknown;
+  text?: unknown;
+}
+interface CallLike {
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown } | null;
+}
+
+function partsSnapshot(content: unknown): unknown[] | undefined {
+  if (!Array.isArray(content)) return undefined;
+  const snapshot: unknown[] = [];
+  for (const part of content) {
+    const typed = part !== null && typeof part === "object" ? (part as PartLike) : undefined;
+    snapshot.push(part, typed?.type, typed?.text);
+  }
+  return snapshot;
+}
+
+function callsSnapshot(toolCalls: unknown): unknown[] | undefined {
+  if (!Array.isArray(toolCalls)) return undefined;
+  const snapshot: unknown[] = [];
+  for (const call of toolCalls) {
+    const typed = call !== null && typeof call === "object" ? (call as CallLike) : undefined;
+    const fn =
+      typed?.function !== null && typeof typed?.function === "object" ? typed.function : undefined;
+    snapshot.push(call, typed?.id, fn?.name, fn?.arguments);
+  }
+  return snapshot;
+}
+
+function partsMatch(snapshot: unknown[] | undefined, content: unknown): boolean {
+  if (snapshot === undefined || !Array.isArray(content)) return snapshot === undefined;
+  if (snapshot.length !== content.length * 3) return false;
+  for (let i = 0; i < content.length; i++) {
+    const part: unknown = content[i];
+    const typed = part !== null && typeof part === "object" ? (part as PartLike) : undefined;
+    const at = i * 3;
+    if (
+      snapshot[at] !== part ||
+      snapshot[at + 1] !== typed?.type ||
+      snapshot[at + 2] !== typed?.text
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function callsMatch(snapshot: unknown[] | undefined, toolCalls: unknown): boolean {
+  if (snapshot === undefined || !Array.isArray(toolCalls)) return snapshot === undefined;
+  if (snapshot.length !== toolCalls.length * 4) return false;
+  for (let i = 0; i < toolCalls.length; i++) {
+    const call: unknown = toolCalls[i];
+    const typed = call !== null && typeof call === "object" ? (call as CallLike) : undefined;
+    const fn =
+      typed?.function !== null && typeof typed?.function === "object" ? typed.function : undefined;
+    const at = i * 4;
+    if (
+      snapshot[at] !== call ||
+      snapshot[at + 1] !== typed?.id ||
+      snapshot[at + 2] !== fn?.name ||
+      snapshot[at + 3] !== fn?.arguments
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A memo of local token estimates with the exact answers of {@link estimatePromptTokens}. Used
+ * by the client's pre-send context check through {@link sharedTokenEstimateCache}; create your own
+ * to keep estimates apart (say, per conversation).
+ */
+export class TokenEstimateCache {
+  readonly #messages = new WeakMap<object, MessageEntry>();
+  readonly #texts = new Map<string, number>();
+  readonly #maxTextChars: number;
+  readonly #minTextLength: number;
+  #textChars = 0;
+
+  /** An empty cache with the given limits. */
+  constructor(options: TokenEstimateCacheOptions = {}) {
+    this.#maxTextChars = options.maxTextChars ?? 2_097_152;
+    this.#minTextLength = options.minTextLength ?? 64;
+  }
+
+  /** Characters of text the cache holds now (at most `maxTextChars`). */
+  get textChars(): number {
+    return this.#textChars;
+  }
+
+  /** {@link estimateTextTokens} of `text`, from the cache when this text was seen. */
+  textTokens(text: string): number {
+    if (typeof text !== "string" || text.length < this.#minTextLength) {
+      return estimateTextTokens(text);
+    }
+    const known = this.#texts.get(text);
+    if (known !== undefined) return known;
+    const tokens = estimateTextTokens(text);
+    if (text.length <= this.#maxTextChars) {
+      // Oldest first: Map iteration follows insertion order.
+      for (const [old] of this.#texts) {
+        if (this.#textChars + text.length <= this.#maxTextChars) break;
+        this.#texts.delete(old);
+        this.#textChars -= old.length;
+      }
+      this.#texts.set(text, tokens);
+      this.#textChars += text.length;
+    }
+    return tokens;
+  }
+
+  /** `estimateMessageTokens(message)`, from the cache when this message was seen unchanged. */
+  messageTokens(message: EstimableMessage): number {
+    const cacheable = message !== null && typeof message === "object";
+    const entry = cacheable ? this.#messages.get(message) : undefined;
+    if (
+      entry !== undefined &&
+      entry.role === message.role &&
+      entry.content === message.content &&
+      entry.name === message.name &&
+      entry.reasoning === message.reasoning_content &&
+      entry.toolCalls === message.tool_calls &&
+      entry.toolCallId === message.tool_call_id &&
+      partsMatch(entry.parts, message.content) &&
+      callsMatch(entry.calls, message.tool_calls)
+    ) {
+      return entry.tokens;
+    }
+    const tokens = this.#estimateMessage(message);
+    if (cacheable) {
+      this.#messages.set(message, {
+        tokens,
+        role: message.role,
+        content: message.content,
+        name: message.name,
+        reasoning: message.reasoning_content,
+        toolCalls: message.tool_calls,
+        toolCallId: message.tool_call_id,
+        parts: partsSnapshot(message.content),
+        calls: callsSnapshot(message.tool_calls),
+      });
+    }
+    return tokens;
+  }
+
+  /** `estimatePromptTokens(messages, tools)`, reusing what this cache has seen. */
+  promptTokens(messages: readonly EstimableMessage[], tools?: readonly unknown[]): number {
+    let total = REQUEST_OVERHEAD_TOKENS;
+    for (const message of messages) total += this.messageTokens(message);
+    if (tools && tools.length > 0) total += this.textTokens(JSON.stringify(tools));
+    return total;
+  }
+
+  // The same sums as estimateMessageTokens in local-estimator.ts, with texts through the cache.
+  #estimateMessage(message: EstimableMessage): number {
+    let total = MESSAGE_OVERHEAD_TOKENS + this.textTokens(message.role);
+    total += this.#contentTokens(message.content);
+    if (message.name) total += this.textTokens(message.name);
+    if (message.reasoning_content) total += this.textTokens(message.reasoning_content);
+    if (message.tool_calls) total += this.textTokens(JSON.stringify(message.tool_calls));
+    if (message.tool_call_id) total += this.textTokens(message.tool_call_id);
+    return total;
+  }
+
+  #contentTokens(content: unknown): number {
+    if (content === undefined || content === null) return 0;
+    if (typeof content === "string") return this.textTokens(content);
+    if (Array.isArray(content)) {
+      let total = 0;
+      for (const part of content) {
+        if (part && typeof part === "object") {
+          const typed = part as { type?: string; text?: string };
+          if (typed.type === "text" && typeof typed.text === "string") {
+            total += this.textTokens(typed.text);
+          } else if (typed.type === "image_url") {
+            total += IMAGE_TOKENS;
+          } else if (typed.type === "video_url") {
+            total += VIDEO_TOKENS;
+          }
+        }
+      }
+      return total;
+    }
+    return estimateTextTokens(JSON.stringify(content));
+  }
+}
+
+/** The cache the client's pre-send context check uses (one per process). */
+export const sharedTokenEstimateCache = new TokenEstimateCache();
