@@ -4,7 +4,7 @@
  */
 import { computeCost } from "../cost/pricing.ts";
 import { extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
-import { MalformedResponseError } from "../http/errors.ts";
+import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { AssistantMessage, ChatChoice, ChatResult, ToolCall } from "./types.ts";
 

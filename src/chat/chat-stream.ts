@@ -13,18 +13,20 @@
  */
 import type { EventSourceMessage } from "eventsource-parser";
 import { parseUsage, type Usage } from "../cost/usage.ts";
-import { errorFromStreamEvent } from "../http/error-mapping.ts";
 import {
   AbortError,
-  KimiError,
+  InvalidRequestError,
   MalformedResponseError,
   NetworkError,
   ResponseTooLargeError,
   StreamTruncatedError,
   TimeoutError,
-} from "../http/errors.ts";
+  timeoutMessage,
+} from "../errors/error-classes.ts";
+import { errorFromStreamEvent } from "../errors/error-mapping.ts";
+import { KimiError } from "../errors/kimi-error.ts";
+import { redactText } from "../errors/redact.ts";
 import { type HeaderReader, responseRequestId } from "../http/raw-response.ts";
-import { redactText } from "../http/redact.ts";
 import { SseEventGuard } from "../http/sse-event-guard.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import {
@@ -161,10 +163,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
     if (this.#started) {
-      throw new KimiError(
-        "invalid_request",
+      throw new InvalidRequestError(
         "This stream is already being read: a ChatStream has a single consumer. Call kimi.stream() again for another.",
-        false,
       );
     }
     this.#started = true;
@@ -226,7 +226,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           return;
         }
         if (chunk.error !== undefined && chunk.error !== null) {
-          failure = errorFromStreamEvent(data, { headers, secrets, model: prepared.modelId });
+          failure = errorFromStreamEvent(data, {
+            requestId: responseRequestId(headers),
+            retryAfter: headers.get("retry-after"),
+            secrets,
+            model: prepared.modelId,
+          });
           return;
         }
         if (chunk.id !== undefined && id === "") {
@@ -332,8 +337,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (heldLength > maxTextLength) {
           failure = new ResponseTooLargeError(
             `The stream's answer grew past the ${maxTextLength}-character limit (maxResponseBytes), so the request was stopped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if answers are genuinely this long; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
-            { limitBytes: maxTextLength, setting: "maxResponseBytes" },
-            { status: 200, requestId: responseRequestId(headers) },
+            {
+              limitBytes: maxTextLength,
+              setting: "maxResponseBytes",
+              status: 200,
+              requestId: responseRequestId(headers),
+            },
           );
         }
       };
@@ -361,8 +370,12 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (eventBytes > maxEventBytes) {
           throw new ResponseTooLargeError(
             `The stream sent an event (or a line) larger than the ${maxEventBytes}-byte limit without ending it, so the request was stopped. Raise \`maxStreamEventBytes\` (KIMI_MAX_STREAM_EVENT_BYTES) if the service genuinely sends such events; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
-            { limitBytes: maxEventBytes, setting: "maxStreamEventBytes" },
-            { status: 200, requestId: responseRequestId(headers) },
+            {
+              limitBytes: maxEventBytes,
+              setting: "maxStreamEventBytes",
+              status: 200,
+              requestId: responseRequestId(headers),
+            },
           );
         }
         parser.feed(text);
@@ -396,7 +409,10 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const typed = this.#context.http.redact(
         error instanceof KimiError
           ? error
-          : new NetworkError(`The stream failed: ${String(error)}`, { cause: error }, false),
+          : new NetworkError(`The stream failed: ${String(error)}`, {
+              cause: error,
+              retryable: false,
+            }),
       );
       settled = true;
       this.#reject(typed);
@@ -437,13 +453,16 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const typed = open.translateBodyError(error);
       const partial = prefix + (choices.get(0)?.content ?? "");
       if (typed instanceof TimeoutError) {
-        return new TimeoutError(typed.timeoutMs, { cause: error }, partial);
+        return new TimeoutError(timeoutMessage(typed.timeoutMs, partial), {
+          timeoutMs: typed.timeoutMs,
+          cause: error,
+          partialContent: partial,
+        });
       }
       if (typed instanceof AbortError) {
         return new AbortError(
           "The request was aborted by the caller; the text received before is on `partialContent`.",
-          { cause: error },
-          partial,
+          { cause: error, partialContent: partial },
         );
       }
       return typed;
@@ -538,7 +557,8 @@ function truncated(
   const received = choices.get(0)?.content ?? "";
   return new StreamTruncatedError(
     `The stream ended before \`data: [DONE]\` after ${received.length} characters of text: the answer is incomplete. Retry the request (the partial text is on \`partialContent\`).`,
-    prefix + received,
-    cause === undefined ? {} : { cause },
+    cause === undefined
+      ? { partialContent: prefix + received }
+      : { partialContent: prefix + received, cause },
   );
 }

@@ -3,7 +3,7 @@
  * validating it against the tool's schema.
  */
 import type { z } from "zod";
-import { ToolArgumentsError } from "../http/errors.ts";
+import { ToolArgumentsError } from "../errors/error-classes.ts";
 import { isZodSchema, loadZod } from "../schema/zod-loader.ts";
 import type { ToolCall } from "./types.ts";
 
@@ -36,9 +36,8 @@ export function parseToolArguments(toolCall: ToolCall, schema?: ToolArgumentsSch
     value = raw.trim() === "" ? {} : JSON.parse(raw);
   } catch (error) {
     throw new ToolArgumentsError(
-      name,
-      raw,
       `The model called tool "${name}" (call ${toolCall.id}) with arguments that are not valid JSON (${error instanceof Error ? error.message : String(error)}): ${raw.slice(0, 200)}. Send the error back as the tool result so the model can retry, or re-ask.`,
+      { toolName: name, rawArguments: raw },
     );
   }
   if (!schema) return value;
@@ -51,9 +50,8 @@ export function parseToolArguments(toolCall: ToolCall, schema?: ToolArgumentsSch
       )
       .join("; ");
     throw new ToolArgumentsError(
-      name,
-      raw,
       `The model called tool "${name}" (call ${toolCall.id}) with arguments that do not match its schema: ${problems}. Send the error back as the tool result so the model can correct them.`,
+      { toolName: name, rawArguments: raw },
     );
   }
   return parsed.data;

@@ -7,9 +7,9 @@ import {
   ConfigurationError,
   FileValidationError,
   InvalidRequestError,
-  KimiError,
-} from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
+} from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
+import { redactText } from "../errors/redact.ts";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { UsageError } from "./usage-error.ts";
 

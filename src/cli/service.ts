@@ -9,8 +9,8 @@ import type { KimiWarning } from "../chat/warnings.ts";
 import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
 import { resolveConfig } from "../config/config.ts";
 import type { RunningEmulator } from "../emulator/index.ts";
+import { redactText } from "../errors/redact.ts";
 import { resolveStateDir } from "../files/state-dir.ts";
-import { redactText } from "../http/redact.ts";
 import type { CliContext } from "./context.ts";
 import { verboseLogger } from "./verbose-log.ts";
 

@@ -4,7 +4,7 @@
  * the key to the terminal.
  */
 
-import { redactText } from "../http/redact.ts";
+import { redactText } from "../errors/redact.ts";
 import type { DebugEvent } from "../http/transport.ts";
 import type { Terminal } from "./terminal.ts";
 

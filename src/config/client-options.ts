@@ -4,7 +4,7 @@
  * (or a cast) can pass anything; a wrong type fails here with a `ConfigurationError` naming the
  * option and the fix, never later as a raw `TypeError` or a silently ignored setting.
  */
-import { ConfigurationError } from "../http/errors.ts";
+import { ConfigurationError } from "../errors/error-classes.ts";
 import { headersProblem } from "../http/header-check.ts";
 import { typeName } from "./type-name.ts";
 
@@ -20,7 +20,9 @@ export interface UncheckedClientOptions {
 }
 
 function refuse(option: string, rule: string, fix: string): never {
-  throw new ConfigurationError(option, `Invalid option \`${option}\`: ${rule}. ${fix}`);
+  throw new ConfigurationError(`Invalid option \`${option}\`: ${rule}. ${fix}`, {
+    setting: option,
+  });
 }
 
 function checkFunction(option: string, value: unknown, fix: string): void {

@@ -2,7 +2,7 @@
  * Configuration: the `KIMI_*` environment variables, overridden by options given in code,
  * validated once at the boundary. Everything past {@link resolveConfig} trusts its values.
  */
-import { ConfigurationError } from "../http/errors.ts";
+import { ConfigurationError } from "../errors/error-classes.ts";
 import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
 import { typeName } from "./type-name.ts";
 
@@ -117,10 +117,9 @@ function fail(
   fix: string,
 ): never {
   const shown = setting === "apiKey" ? "(hidden)" : JSON.stringify(value);
-  throw new ConfigurationError(
-    ENVIRONMENT_VARIABLES[setting],
-    `Invalid ${describe(setting, source)}=${shown}: ${rule}. ${fix}`,
-  );
+  throw new ConfigurationError(`Invalid ${describe(setting, source)}=${shown}: ${rule}. ${fix}`, {
+    setting: ENVIRONMENT_VARIABLES[setting],
+  });
 }
 
 /**
@@ -191,8 +190,8 @@ function envValue(
   const value: unknown = env[name];
   if (value === undefined || typeof value === "string") return value;
   throw new ConfigurationError(
-    name,
     `Invalid ${name} in option \`env\`: must be a string, not ${typeName(value)}. Pass environment values as strings.`,
+    { setting: name },
   );
 }
 
@@ -214,14 +213,14 @@ export function resolveConfig(
 ): ResolvedConfig {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ConfigurationError(
-      "options",
       `createKimi() takes an options object, not ${typeName(options)}. Pass e.g. { apiKey, baseURL }, or nothing to read KIMI_* from the environment.`,
+      { setting: "options" },
     );
   }
   if (env === null || typeof env !== "object" || Array.isArray(env)) {
     throw new ConfigurationError(
-      "env",
       `Invalid option \`env\`: must be an object of environment variables (like process.env), not ${typeName(env)}.`,
+      { setting: "env" },
     );
   }
   const keyOption = stringOption("apiKey", options.apiKey, "Pass the key as a string.");

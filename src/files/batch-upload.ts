@@ -4,7 +4,7 @@
  * result says which files failed and why. Nothing is deleted unless asked
  * (`deleteUploadedOnFailure`), and then only the files this batch itself uploaded.
  */
-import { AbortError } from "../http/errors.ts";
+import { AbortError } from "../errors/error-classes.ts";
 import { mapSettled } from "./concurrency.ts";
 import type { FilePurpose } from "./file-object.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";

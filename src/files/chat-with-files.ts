@@ -16,7 +16,7 @@ import type {
   StreamEvent,
   ToolDefinition,
 } from "../chat/types.ts";
-import { AbortError, ContextOverflowError } from "../http/errors.ts";
+import { AbortError, ContextOverflowError } from "../errors/error-classes.ts";
 import { estimateTextTokens } from "../tokens/local-estimator.ts";
 import { mapSettled } from "./concurrency.ts";
 import { EventQueue } from "./event-queue.ts";

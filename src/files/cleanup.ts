@@ -9,7 +9,8 @@
  * Both skip the files of a live process (an upload or chat-with-files still running, here or in
  * another process on this machine) unless `force`, and list the account again at the end.
  */
-import { KimiError, StateError } from "../http/errors.ts";
+import { StateError } from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import { currentProcess, isProcessAlive, type ProcessIdentity } from "../state/process-identity.ts";
 import { mapSettled } from "./concurrency.ts";
 import type { FileObject } from "./file-object.ts";
@@ -150,10 +151,8 @@ function assertRecorded(files: FilesApi, unrecorded: Deletions["unrecorded"]): v
   const ids = unrecorded.map((u) => u.id).join(", ");
   const cause = first.error.cause instanceof StateError ? first.error.cause : first.error;
   throw new StateError(
-    cause.code,
-    cause.path,
     `Cleanup deleted ${unrecorded.length} file(s) from the account (${ids}), but could not record it in the local registry ${files.registry.path}: ${cause.message} Until that is fixed the registry still lists them; the next cleanup reports them as already gone.`,
-    { cause: first.error },
+    { code: cause.code, path: cause.path, cause: first.error },
   );
 }
 

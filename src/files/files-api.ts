@@ -4,14 +4,14 @@
  * chat-with-files.
  */
 
-import { abortableSleep } from "../http/abortable-sleep.ts";
+import { abortableSleep } from "../async/abortable-sleep.ts";
 import {
   AbortError,
   ConfigurationError,
   InvalidRequestError,
-  KimiError,
   StateError,
-} from "../http/errors.ts";
+} from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import { checkSignal } from "../http/request-check.ts";
 import { retryDelayMs } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
@@ -33,7 +33,6 @@ import {
 } from "./chat-with-files.ts";
 import { type CleanupOptions, type CleanupReport, cleanupFiles } from "./cleanup.ts";
 import { type FileContent, parseFileContent } from "./file-content.ts";
-import { fileError } from "./file-errors.ts";
 import {
   type FileDeleted,
   type FileList,
@@ -162,7 +161,7 @@ export class FilesApi {
           // the attempt ended, for cleanup() to reconcile against the account's file list.
           await this.registry.markEnded(key, new Date()).catch(() => undefined);
         }
-        throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
+        throw error;
       }
       await this.registry.confirm(key, file.id, new Date());
     } finally {
@@ -193,6 +192,7 @@ export class FilesApi {
           body: form,
           signal,
           maxRetries: 0,
+          file: { label: prepared.label },
         });
       } catch (error) {
         const answered =
@@ -224,15 +224,12 @@ export class FilesApi {
 
   /** One file's metadata (`GET /v1/files/{id}`); unknown ids throw {@link NotFoundError}. */
   async get(id: string, options: FileCallOptions = {}): Promise<FileObject> {
-    try {
-      return await this.#http.json<FileObject>({
-        method: "GET",
-        path: fileIdPath(id),
-        signal: options.signal,
-      });
-    } catch (error) {
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
-    }
+    return this.#http.json<FileObject>({
+      method: "GET",
+      path: fileIdPath(id),
+      signal: options.signal,
+      file: { fileId: id },
+    });
   }
 
   /**
@@ -241,16 +238,12 @@ export class FilesApi {
    * system message (docs/moonshot-wire.md, "Files").
    */
   async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
-    let raw: string;
-    try {
-      raw = await this.#http.text({
-        method: "GET",
-        path: `${fileIdPath(id)}/content`,
-        signal: options.signal,
-      });
-    } catch (error) {
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
-    }
+    const raw = await this.#http.text({
+      method: "GET",
+      path: `${fileIdPath(id)}/content`,
+      signal: options.signal,
+      file: { fileId: id },
+    });
     try {
       return parseFileContent(raw, id);
     } catch (error) {
@@ -271,12 +264,13 @@ export class FilesApi {
         method: "DELETE",
         path: fileIdPath(id),
         signal: options.signal,
+        file: { fileId: id },
       });
     } catch (error) {
       if (error instanceof KimiError && error.code === "not_found") {
         await this.#forget([id], "was already gone from the account");
       }
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+      throw error;
     }
     await this.#forget([id], "was deleted from the account");
     return result;
@@ -289,10 +283,8 @@ export class FilesApi {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       throw new StateError(
-        error.code,
-        error.path,
         `File ${ids.join(", ")} ${what}, but that could not be recorded in the local registry: ${error.message} Until then the registry still lists it; a later cleanup reports it as already gone.`,
-        { cause: error },
+        { code: error.code, path: error.path, cause: error },
       );
     }
   }
@@ -340,8 +332,8 @@ export class FilesApi {
   #requireChat(): ChatClientLike {
     if (!this.#chatClient) {
       throw new ConfigurationError(
-        "chatClient",
         "This FilesApi has no chat client. Use kimi.files from createKimi() to chat with files.",
+        { setting: "chatClient" },
       );
     }
     return this.#chatClient();

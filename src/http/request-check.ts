@@ -3,7 +3,7 @@
  * before anything is sent. Wrong ones are the caller's mistake, so they are an
  * {@link InvalidRequestError} naming the option, never a retried network failure.
  */
-import { InvalidRequestError } from "./errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 import { headersProblem } from "./header-check.ts";
 
 /** The per-call options, as a caller (perhaps from JavaScript) passed them. */

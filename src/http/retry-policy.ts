@@ -7,7 +7,7 @@
  * content-filter refusals never are: retrying them only burns the account's RPM (reference §5.3,
  * doc:faq on the OpenAI SDK's default retries).
  */
-import type { KimiError } from "./errors.ts";
+import type { KimiError } from "../errors/kimi-error.ts";
 
 /** Retry settings. */
 export interface RetryPolicy {

@@ -4,19 +4,21 @@
  * It never follows a redirect, never reads a body past its size limit, and takes the API key out
  * of every error it throws.
  */
-import { abortableSleep } from "./abortable-sleep.ts";
-import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
-import { errorFromResponse } from "./error-mapping.ts";
+import { abortableSleep } from "../async/abortable-sleep.ts";
 import {
   AbortError,
   ConfigurationError,
-  KimiError,
   MalformedResponseError,
   NetworkError,
   RedirectError,
   ResponseTooLargeError,
   TimeoutError,
-} from "./errors.ts";
+  timeoutMessage,
+} from "../errors/error-classes.ts";
+import { errorFromResponse } from "../errors/error-mapping.ts";
+import { KimiError } from "../errors/kimi-error.ts";
+import { redactError, redactHeaders, redactText } from "../errors/redact.ts";
+import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
 import {
   fromFetchResponse,
@@ -24,7 +26,6 @@ import {
   type RawResponse,
   responseRequestId,
 } from "./raw-response.ts";
-import { redactError, redactHeaders, redactText } from "./redact.ts";
 import { checkRequestOptions } from "./request-check.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
 
@@ -110,6 +111,8 @@ export interface TransportRequest {
   headers?: Record<string, string> | undefined;
   /** The model the request is for, to name it in errors. */
   model?: string | undefined;
+  /** The file the request is about (an upload, a call on a file id), to name it in errors. */
+  file?: { fileId?: string | undefined; label?: string | undefined } | undefined;
 }
 
 /** A successful response with its body read. */
@@ -218,8 +221,7 @@ export class HttpTransport {
         if (typed instanceof NetworkError && typed.retryable) {
           throw new NetworkError(
             `The connection broke while the response of ${request.method} ${request.path} was being read (${redactText(error instanceof Error ? error.message : String(error), [this.options.apiKey])}). The service may have processed the request, so it was not retried automatically.`,
-            { cause: error, status: open.response.status },
-            false,
+            { cause: error, status: open.response.status, retryable: false },
           );
         }
         throw typed;
@@ -246,8 +248,12 @@ export class HttpTransport {
     const limit = this.maxResponseBytes;
     return new ResponseTooLargeError(
       `The response to ${request.method} ${request.path} is larger than the ${limit}-byte limit (${exceeded.bytes} bytes received or declared), so it was not read and the connection was dropped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if the answer is genuinely this large; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
-      { limitBytes: limit, setting: "maxResponseBytes" },
-      { status: response.status, requestId: responseRequestId(response.headers) },
+      {
+        limitBytes: limit,
+        setting: "maxResponseBytes",
+        status: response.status,
+        requestId: responseRequestId(response.headers),
+      },
     );
   }
 
@@ -287,8 +293,8 @@ export class HttpTransport {
     const { apiKey, baseURL } = this.options;
     if (!apiKey) {
       throw new ConfigurationError(
-        "KIMI_API_KEY",
         "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. Without a key, start the local emulator (`kimi-provider emulator`) and point KIMI_BASE_URL at it.",
+        { setting: "KIMI_API_KEY" },
       );
     }
     if (request.signal?.aborted) throw new AbortError();
@@ -331,7 +337,7 @@ export class HttpTransport {
     const interrupted = () => timedOut || request.signal?.aborted === true;
     const translate = (error: unknown): KimiError => {
       if (error instanceof KimiError) return error;
-      if (timedOut) return new TimeoutError(timeoutMs, { cause: error });
+      if (timedOut) return new TimeoutError(timeoutMessage(timeoutMs), { timeoutMs, cause: error });
       if (request.signal?.aborted) return new AbortError(undefined, { cause: error });
       const detail = redactText(
         error instanceof Error
@@ -379,7 +385,7 @@ export class HttpTransport {
           interrupt();
           throw new RedirectError(
             `${request.method} ${request.path} was redirected to ${redactText(fetched.url, [apiKey])} by the custom \`fetch\`, which followed it although API calls must not follow redirects; the answer from there was not used. Set KIMI_BASE_URL to the final URL, and make the custom fetch honour \`redirect: "manual"\`.`,
-            redactText(fetched.url, [apiKey]),
+            { location: redactText(fetched.url, [apiKey]) },
           );
         }
         response = fromFetchResponse(fetched);
@@ -404,8 +410,11 @@ export class HttpTransport {
       const shown = location === null ? undefined : redactText(location, [apiKey]);
       throw new RedirectError(
         `${baseURL} answered ${request.method} ${request.path} with a redirect (HTTP ${response.status}${shown === undefined ? "" : ` to ${shown}`}). API calls do not follow redirects, so nothing was sent there. Set KIMI_BASE_URL to the final URL of the API${shown === undefined ? "" : " (where the redirect points, without the endpoint path)"}.`,
-        shown,
-        { status: response.status, requestId: responseRequestId(response.headers) },
+        {
+          location: shown,
+          status: response.status,
+          requestId: responseRequestId(response.headers),
+        },
       );
     }
     if (response.status < 200 || response.status > 299) {
@@ -425,9 +434,11 @@ export class HttpTransport {
       done();
       throw errorFromResponse(text, {
         status: response.status,
-        headers: response.headers,
+        requestId: responseRequestId(response.headers),
+        retryAfter: response.headers.get("retry-after"),
         secrets: [apiKey],
         model: request.model,
+        file: request.file === undefined ? undefined : { ...request.file, baseURL },
       });
     }
     return {

@@ -6,9 +6,9 @@
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createKimi, type KimiOptions } from "../client.ts";
+import { ConfigurationError } from "../errors/error-classes.ts";
+import { redactText } from "../errors/redact.ts";
 import { MAX_FILE_BYTES } from "../files/file-object.ts";
-import { ConfigurationError } from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
 import type { RetryEvent } from "../http/transport.ts";
 import { resolveAllowedDirs } from "./allowed-roots.ts";
 import type { ConversationLimits } from "./conversation-store.ts";
@@ -65,15 +65,15 @@ function checkOptions(options: McpServerOptions): void {
   const max = options.maxCostUsd;
   if (max !== undefined && !(Number.isFinite(max) && max >= 0)) {
     throw new ConfigurationError(
-      "maxCostUsd",
       `maxCostUsd ${String(max)} is invalid: use a number of USD, 0 or more.`,
+      { setting: "maxCostUsd" },
     );
   }
   const bytes = options.maxFileBytes;
   if (bytes !== undefined && !(Number.isInteger(bytes) && bytes > 0 && bytes <= MAX_FILE_BYTES)) {
     throw new ConfigurationError(
-      "maxFileBytes",
       `maxFileBytes ${String(bytes)} is invalid: use a whole number of bytes from 1 to ${MAX_FILE_BYTES} (Moonshot's 100 MB limit).`,
+      { setting: "maxFileBytes" },
     );
   }
   const http = options.http;
@@ -81,8 +81,8 @@ function checkOptions(options: McpServerOptions): void {
     const host = http.host ?? "127.0.0.1";
     if (!isLoopbackHost(host) && (http.token === undefined || http.token === "")) {
       throw new ConfigurationError(
-        "token",
         `Refusing to serve on ${host} without an access token: anyone who can reach it could spend your Kimi credit. Set a token (--token or KIMI_MCP_TOKEN), or bind to 127.0.0.1.`,
+        { setting: "token" },
       );
     }
   }

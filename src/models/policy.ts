@@ -13,7 +13,7 @@
  */
 import type { ChatRequest, ThinkingSetting, ToolChoice } from "../chat/types.ts";
 import type { KimiWarning } from "../chat/warnings.ts";
-import { ContextOverflowError, InvalidRequestError } from "../http/errors.ts";
+import { ContextOverflowError, InvalidRequestError } from "../errors/error-classes.ts";
 import type { ModelInfo, ReasoningEffort } from "./model-info.ts";
 
 /** What the policy needs besides the request. */

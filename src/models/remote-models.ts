@@ -3,7 +3,7 @@
  * (reference §4.1).
  */
 
-import { MalformedResponseError } from "../http/errors.ts";
+import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { HttpTransport } from "../http/transport.ts";
 
 /** One entry of `GET /v1/models`, in camelCase. */

@@ -3,7 +3,8 @@
  * `{data:{total_tokens}}`, reference §4.3), with the local estimate as the fallback when the
  * service cannot be asked (no key, offline, error). The result says which one answered.
  */
-import { AbortError, KimiError } from "../http/errors.ts";
+import { AbortError } from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { type EstimableMessage, estimatePromptTokens } from "./local-estimator.ts";
 

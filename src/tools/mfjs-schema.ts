@@ -5,7 +5,7 @@
  * tuple-style `items` arrays, and nested properties without a `type`. Vercel's provider also
  * strips the top-level `$schema` because kimi-k2.5 produced nonsense with it (§2.3).
  */
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 
 /** A JSON Schema document as a plain object. */
 export type JsonSchema = { [key: string]: unknown };

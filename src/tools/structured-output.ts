@@ -15,7 +15,7 @@ import type {
 } from "../chat/types.ts";
 import { addCost } from "../cost/pricing.ts";
 import { emptyUsage, sumUsage, type Usage } from "../cost/usage.ts";
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 import type { ToolsClient } from "./client-port.ts";
 import { StructuredOutputError } from "./structured-output-error.ts";
 import { assertToolName } from "./tool-name.ts";

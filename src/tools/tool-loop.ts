@@ -8,7 +8,7 @@ import type { ChatMessage, ChatRequest, ThinkingSetting, ToolDefinition } from "
 import { webSearchTool } from "../chat/web-search.ts";
 import { addCost } from "../cost/pricing.ts";
 import { emptyUsage, sumUsage } from "../cost/usage.ts";
-import { AbortError, InvalidRequestError } from "../http/errors.ts";
+import { AbortError, InvalidRequestError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { ToolsClient } from "./client-port.ts";
 import { mapWithConcurrency } from "./concurrency.ts";
@@ -107,7 +107,7 @@ async function loop(
       if (options.onBudgetExceeded === "stop") return emitFinish(channel, partial);
       throw new ToolBudgetExceededError(
         `${overBudget} The run stopped before step ${step}; raise the budget or pass onBudgetExceeded: "stop" to get the partial result without an error.`,
-        partial,
+        { result: partial },
       );
     }
 

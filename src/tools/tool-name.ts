@@ -2,7 +2,7 @@
  * The function-name rule Moonshot applies to declared tools (reference §2.4), checked when a tool
  * is defined so a bad name fails at startup instead of as a 400 in the middle of a conversation.
  */
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 
 /** Moonshot's function-name pattern: 3 to 64 characters, letter or `_` first (reference §2.4). */
 export const TOOL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$/;

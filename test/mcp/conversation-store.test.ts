@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { InvalidRequestError } from "../../src/http/errors.ts";
+import { InvalidRequestError } from "../../src/errors/error-classes.ts";
 import { ConversationStore } from "../../src/mcp/conversation-store.ts";
 
 const user = (content: string) => ({ role: "user" as const, content });

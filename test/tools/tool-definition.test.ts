@@ -4,7 +4,7 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { InvalidRequestError } from "../../src/http/errors.ts";
+import { InvalidRequestError } from "../../src/errors/error-classes.ts";
 import { defineTool, runTools, toMfjsSchema } from "../../src/tools/index.ts";
 
 let emu: RunningEmulator;

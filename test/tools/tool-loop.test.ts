@@ -4,7 +4,11 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { AbortError, BudgetExceededError, InvalidRequestError } from "../../src/http/errors.ts";
+import {
+  AbortError,
+  BudgetExceededError,
+  InvalidRequestError,
+} from "../../src/errors/error-classes.ts";
 import {
   defineTool,
   REASONING_PLACEHOLDER,

@@ -4,8 +4,8 @@
  * the answer fails or is interrupted (the library's chat-with-files does the bookkeeping).
  */
 import type { ChatMessage, ChatRequest, ChatResult, StreamEvent } from "../../chat/types.ts";
+import { AbortError } from "../../errors/error-classes.ts";
 import { resolveStateDir } from "../../files/state-dir.ts";
-import { AbortError } from "../../http/errors.ts";
 import { AnswerPrinter } from "../answer-printer.ts";
 import { optionalNumberFlag, parseCommandArgs } from "../arguments.ts";
 import { chatJson, summaryLine } from "../chat-report.ts";

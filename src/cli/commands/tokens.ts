@@ -4,7 +4,7 @@
  * (reference §8), so this is the library's estimator, the same the emulator counts with.
  */
 
-import { AbortError } from "../../http/errors.ts";
+import { AbortError } from "../../errors/error-classes.ts";
 import { findCatalogModel, MODEL_CATALOG } from "../../models/catalog.ts";
 import type { ModelInfo } from "../../models/model-info.ts";
 import { estimatePromptTokens } from "../../tokens/local-estimator.ts";

@@ -6,7 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ChatMessage } from "../../chat/types.ts";
-import { InvalidRequestError } from "../../http/errors.ts";
+import { InvalidRequestError } from "../../errors/error-classes.ts";
 import type { AllowedFile } from "../allowed-roots.ts";
 import type { StoredMessage } from "../conversation-store.ts";
 import type { McpSession } from "../mcp-session.ts";

@@ -8,7 +8,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ChatMessage } from "../../chat/types.ts";
 import { computeCost } from "../../cost/pricing.ts";
-import { InvalidRequestError } from "../../http/errors.ts";
+import { InvalidRequestError } from "../../errors/error-classes.ts";
 import type { AllowedFile } from "../allowed-roots.ts";
 import type { McpSession } from "../mcp-session.ts";
 import { ProgressReporter, type ToolExtra } from "../progress-reporter.ts";
