@@ -4,7 +4,6 @@
  * chat-with-files.
  */
 
-import { abortableSleep } from "../async/abortable-sleep.ts";
 import {
   AbortError,
   ConfigurationError,
@@ -13,7 +12,7 @@ import {
 } from "../errors/error-classes.ts";
 import { KimiError } from "../errors/kimi-error.ts";
 import { checkSignal } from "../http/request-check.ts";
-import { retryDelayMs } from "../http/retry-policy.ts";
+import { retryServiceRefusals } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { currentProcess } from "../state/process-identity.ts";
 import {
@@ -176,40 +175,23 @@ export class FilesApi {
   }
 
   /**
-   * Sends the multipart request. Retries only failures the service answered (429/5xx): those
-   * stored nothing. A lost connection is not retried, since retrying could store a duplicate.
+   * Sends the multipart request. The transport retries only failures the service answered
+   * (429/5xx): those stored nothing. A lost connection is not retried, since retrying could store
+   * a duplicate.
    */
-  async #postFile(prepared: PreparedFile, signal: AbortSignal | undefined): Promise<FileObject> {
-    const policy = this.#http.options.retry;
-    for (let attempt = 0; ; attempt++) {
-      const form = new FormData();
-      form.append("purpose", prepared.purpose);
-      form.append("file", prepared.blob, prepared.filename);
-      try {
-        return await this.#http.json<FileObject>({
-          method: "POST",
-          path: "/files",
-          body: form,
-          signal,
-          maxRetries: 0,
-          file: { label: prepared.label },
-        });
-      } catch (error) {
-        const answered =
-          error instanceof KimiError && error.status !== undefined && error.retryable;
-        if (!answered || attempt >= policy.maxRetries || signal?.aborted) throw error;
-        const delayMs = retryDelayMs(attempt + 1, error, policy);
-        this.#http.options.onRetry?.({
-          attempt: attempt + 1,
-          maxRetries: policy.maxRetries,
-          delayMs,
-          error,
-          method: "POST",
-          path: "/files",
-        });
-        await abortableSleep(delayMs, signal);
-      }
-    }
+  #postFile(prepared: PreparedFile, signal: AbortSignal | undefined): Promise<FileObject> {
+    // A FormData is re-serialized on every attempt, Blob included.
+    const form = new FormData();
+    form.append("purpose", prepared.purpose);
+    form.append("file", prepared.blob, prepared.filename);
+    return this.#http.json<FileObject>({
+      method: "POST",
+      path: "/files",
+      body: form,
+      signal,
+      retryWhen: retryServiceRefusals,
+      file: { label: prepared.label },
+    });
   }
 
   /** Lists every file of the account (`GET /v1/files`). */

@@ -27,7 +27,14 @@ import {
   responseRequestId,
 } from "./raw-response.ts";
 import { checkRequestOptions } from "./request-check.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  type RetryPredicate,
+  retryBeforeFirstByte,
+  retryDelayMs,
+  waitTooLong,
+} from "./retry-policy.ts";
 
 /** The longest delay `setTimeout` honours (a larger one fires after 1 ms). */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -105,8 +112,13 @@ export interface TransportRequest {
   signal?: AbortSignal | undefined;
   /** Overrides the default timeout for this request. */
   timeoutMs?: number | undefined;
-  /** Overrides retries for this request (e.g. 0 for uploads of non-replayable bodies). */
+  /** Overrides the number of retries for this request. */
   maxRetries?: number | undefined;
+  /**
+   * Which failures of this request may be retried (default {@link retryBeforeFirstByte}); e.g.
+   * {@link retryServiceRefusals} for an upload, whose lost connection may have stored the file.
+   */
+  retryWhen?: RetryPredicate | undefined;
   /** Extra headers for this request. */
   headers?: Record<string, string> | undefined;
   /** The model the request is for, to name it in errors. */
@@ -260,7 +272,9 @@ export class HttpTransport {
   async #withRetries<T>(request: TransportRequest, attempt: () => Promise<T>): Promise<T> {
     // Wrong per-call options are the caller's mistake: refused before any attempt, never retried.
     checkRequestOptions(request);
-    const maxRetries = request.maxRetries ?? this.options.retry.maxRetries;
+    const policy = this.options.retry;
+    const maxRetries = request.maxRetries ?? policy.maxRetries;
+    const mayRetry = request.retryWhen ?? retryBeforeFirstByte;
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
         return await attempt();
@@ -270,10 +284,14 @@ export class HttpTransport {
             ? error
             : new NetworkError(`Request failed: ${String(error)}`, { cause: error }),
         );
-        if (!typed.retryable || attemptNumber >= maxRetries || request.signal?.aborted) {
+        if (!mayRetry(typed) || attemptNumber >= maxRetries || request.signal?.aborted) {
           throw typed;
         }
-        const delayMs = retryDelayMs(attemptNumber + 1, typed, this.options.retry);
+        if (typed.retryAfterMs !== undefined && typed.retryAfterMs > policy.maxDelayMs) {
+          // Waiting less than the service asked for would only be refused again.
+          throw waitTooLong(typed, policy.maxDelayMs);
+        }
+        const delayMs = retryDelayMs(attemptNumber + 1, typed, policy);
         const event: RetryEvent = {
           attempt: attemptNumber + 1,
           maxRetries,
