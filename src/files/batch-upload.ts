@@ -4,8 +4,9 @@
  * result says which files failed and why. Nothing is deleted unless asked
  * (`deleteUploadedOnFailure`), and then only the files this batch itself uploaded.
  */
+
+import { mapSettled } from "../async/concurrency.ts";
 import { AbortError } from "../errors/error-classes.ts";
-import { mapSettled } from "./concurrency.ts";
 import type { FilePurpose } from "./file-object.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
 import type { FilesApi, UploadedFile } from "./files-api.ts";

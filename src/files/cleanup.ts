@@ -9,10 +9,11 @@
  * Both skip the files of a live process (an upload or chat-with-files still running, here or in
  * another process on this machine) unless `force`, and list the account again at the end.
  */
+
+import { mapSettled } from "../async/concurrency.ts";
 import { StateError } from "../errors/error-classes.ts";
 import { KimiError } from "../errors/kimi-error.ts";
 import { currentProcess, isProcessAlive, type ProcessIdentity } from "../state/process-identity.ts";
-import { mapSettled } from "./concurrency.ts";
 import type { FileObject } from "./file-object.ts";
 import { entryOwner, filesInUse, type RegistryEntry, uploadsInFlight } from "./file-registry.ts";
 import type { FilesApi } from "./files-api.ts";

@@ -4,6 +4,8 @@
  * Kimi requires (reference §2.4, §2.5, §2.7), and repeats until the model answers, `maxSteps` is
  * reached, or the budget is spent.
  */
+import { mapSettled } from "../async/concurrency.ts";
+import { EventQueue } from "../async/event-queue.ts";
 import type { ChatMessage, ChatRequest, ThinkingSetting, ToolDefinition } from "../chat/types.ts";
 import { webSearchTool } from "../chat/web-search.ts";
 import { addCost } from "../cost/pricing.ts";
@@ -11,9 +13,7 @@ import { emptyUsage, sumUsage } from "../cost/usage.ts";
 import { AbortError, InvalidRequestError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { ToolsClient } from "./client-port.ts";
-import { mapWithConcurrency } from "./concurrency.ts";
 import type { KimiTool } from "./define-tool.ts";
-import { EventChannel } from "./event-channel.ts";
 import { fillMissingReasoning, thinkingEnabled } from "./thinking-history.ts";
 import { budgetReached, ToolBudgetExceededError } from "./tool-budget.ts";
 import { executeToolCall } from "./tool-execution.ts";
@@ -46,13 +46,26 @@ const DEFAULT_CONCURRENCY = 4;
  * const { text, totalCostUsd } = await run.result;
  */
 export function runTools(client: ToolsClient, options: RunToolsOptions): ToolRun {
-  const channel = new EventChannel<ToolLoopEvent>();
-  const result = loop(client, options, channel);
+  // The run's own signal: the caller's, and the consumer leaving the `for await` loop early.
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
+  else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const channel = new EventQueue<ToolLoopEvent>({
+    iteratedTwice: "A tool run's events can be iterated only once.",
+    onReturn: async () => {
+      controller.abort();
+      await result.catch(() => undefined);
+    },
+  });
+  const result = loop(client, { ...options, signal: controller.signal }, channel).finally(() =>
+    options.signal?.removeEventListener("abort", onCallerAbort),
+  );
   // Iteration ends with the run: normally, or by throwing the run's error. A caller may also
   // only iterate; the result's rejection is then observed here so it cannot crash the process.
   result.then(
-    () => channel.close(),
-    (error: unknown) => channel.close({ value: error }),
+    () => channel.end(),
+    (error: unknown) => channel.end({ error }),
   );
   return {
     result,
@@ -63,7 +76,7 @@ export function runTools(client: ToolsClient, options: RunToolsOptions): ToolRun
 async function loop(
   client: ToolsClient,
   options: RunToolsOptions,
-  channel: EventChannel<ToolLoopEvent>,
+  channel: EventQueue<ToolLoopEvent>,
 ): Promise<ToolRunResult> {
   const modelId = options.model ?? client.config.defaultModel;
   const model = client.models.get(modelId);
@@ -164,12 +177,16 @@ async function loop(
       return emitFinish(channel, finish(answer.finishReason === "length" ? "length" : "answered"));
     }
 
-    const outcomes = await mapWithConcurrency(answer.toolCalls, concurrency, (toolCall) =>
+    const settled = await mapSettled(answer.toolCalls, concurrency, (toolCall) =>
       executeToolCall(toolCall, tools, { toolCallId: toolCall.id, signal, step }),
     );
     throwIfAborted(signal);
-    // One tool message per call id, in the order the calls were made (reference §2.4).
-    for (const outcome of outcomes) {
+    // One tool message per call id, in the order the calls were made (docs/moonshot-wire.md,
+    // "Tools").
+    for (const done of settled) {
+      // executeToolCall turns every failure into a result; a rejection here is a bug to surface.
+      if (done.status === "rejected") throw done.reason;
+      const outcome = done.value;
       const toolResult: ToolResultRecord = {
         toolCall: outcome.toolCall,
         status: outcome.status,
@@ -185,7 +202,7 @@ async function loop(
   }
 }
 
-function emitFinish(channel: EventChannel<ToolLoopEvent>, result: ToolRunResult): ToolRunResult {
+function emitFinish(channel: EventQueue<ToolLoopEvent>, result: ToolRunResult): ToolRunResult {
   channel.push({ type: "finish", result });
   return result;
 }
