@@ -7,6 +7,7 @@ import { extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
 import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
 import type { AssistantMessage, ChatChoice, ChatResult, ToolCall } from "./types.ts";
+import type { WireChoice, WireCompletion, WireToolCall } from "./wire-types.ts";
 
 /** Name of Moonshot's builtin web search tool (reference §2.5). */
 export const WEB_SEARCH_TOOL_NAME = "$web_search";
@@ -163,11 +164,7 @@ function readToolCalls(raw: unknown): ToolCall[] {
   if (!Array.isArray(raw)) return [];
   const calls: ToolCall[] = [];
   for (const entry of raw) {
-    const call = entry as {
-      id?: unknown;
-      type?: unknown;
-      function?: { name?: unknown; arguments?: unknown };
-    };
+    const call = entry as WireToolCall;
     if (!call || typeof call.function?.name !== "string")
       throw malformed("a tool call has no function name");
     calls.push({
@@ -188,13 +185,7 @@ export function parseChatCompletion(
   requestId: string | undefined,
 ): ReceivedCompletion {
   if (!body || typeof body !== "object") throw malformed("the body is not an object");
-  const raw = body as {
-    id?: unknown;
-    model?: unknown;
-    created?: unknown;
-    choices?: unknown;
-    usage?: unknown;
-  };
+  const raw = body as WireCompletion;
   if (!Array.isArray(raw.choices)) throw malformed("`choices` is missing");
   if (raw.choices.length > MAX_CHOICE_INDEX + 1) {
     throw malformed(
@@ -203,12 +194,7 @@ export function parseChatCompletion(
   }
   const seen = new Set<number>();
   const choices: ReceivedChoice[] = raw.choices.map((entry: unknown, position: number) => {
-    const choice = entry as {
-      index?: unknown;
-      message?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown };
-      finish_reason?: unknown;
-      usage?: unknown;
-    };
+    const choice = entry as WireChoice;
     if (!choice || typeof choice !== "object" || !choice.message)
       throw malformed("a choice has no `message`");
     const { message } = choice;
