@@ -19,6 +19,7 @@ import { type ModelOverrides, ModelRegistry, type RefreshedModel } from "./model
 import { type ContextCheck, checkContext } from "./tokens/context-check.ts";
 import { type EstimableMessage, estimatePromptTokens } from "./tokens/local-estimator.ts";
 import { countTokens, type TokenCount } from "./tokens/token-counter.ts";
+import { checkTokenQuery } from "./tokens/token-query.ts";
 
 /** Options of {@link createKimi}: every `KIMI_*` setting plus hooks. */
 export interface KimiOptions extends KimiSettings {
@@ -144,9 +145,13 @@ export function createKimi(options: KimiOptions = {}): Kimi {
     refresh: (refreshOptions) => registry.refresh(http, refreshOptions),
   };
   const tokens: KimiTokens = {
-    estimate: (query) => estimatePromptTokens(query.messages, query.tools),
-    count: (query, countOptions) =>
-      countTokens(
+    estimate: (query) => {
+      checkTokenQuery(query, "estimate");
+      return estimatePromptTokens(query.messages, query.tools);
+    },
+    count: async (query, countOptions) => {
+      checkTokenQuery(query, "count");
+      return countTokens(
         http,
         {
           model: query.model ?? config.defaultModel,
@@ -154,14 +159,17 @@ export function createKimi(options: KimiOptions = {}): Kimi {
           ...(query.tools ? { tools: query.tools } : {}),
         },
         countOptions,
-      ),
-    checkContext: (query) =>
-      checkContext(
+      );
+    },
+    checkContext: (query) => {
+      checkTokenQuery(query, "checkContext");
+      return checkContext(
         registry.get(query.model ?? config.defaultModel),
         query.messages,
         query.maxTokens ?? config.maxTokens,
         query.tools,
-      ),
+      );
+    },
   };
   const usage: KimiUsage = {
     snapshot: () => ledger.snapshot(),

@@ -6,11 +6,9 @@ import { computeCost } from "../cost/pricing.ts";
 import { extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
 import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
+import { WEB_SEARCH_TOOL_NAME } from "../models/policy/tool-rules.ts";
 import type { AssistantMessage, ChatChoice, ChatResult, ToolCall } from "./types.ts";
 import type { WireChoice, WireCompletion, WireToolCall } from "./wire-types.ts";
-
-/** Name of Moonshot's builtin web search tool (reference §2.5). */
-export const WEB_SEARCH_TOOL_NAME = "$web_search";
 
 /** One choice as received (content without the partial-mode prefix). */
 export interface ReceivedChoice {

@@ -1,4 +1,6 @@
 /** Chat completions: the public types, the stream class, and the tool-call helpers. */
+
+export { WEB_SEARCH_TOOL_NAME } from "../models/policy/tool-rules.ts";
 export { ChatStream } from "./chat-stream.ts";
 export { outputSpentOnReasoning } from "./reasoning-exhaustion.ts";
 export { parseToolArguments, type ToolArgumentsSchema } from "./tool-arguments.ts";
@@ -15,7 +17,6 @@ export type {
 export {
   answerWebSearchCalls,
   isWebSearchCall,
-  WEB_SEARCH_TOOL_NAME,
   webSearchTokens,
   webSearchTool,
   webSearchToolMessage,

@@ -4,10 +4,8 @@
  * message that echoes those arguments verbatim. The next request (same tools) gets the answer.
  * The full tool loop lives in `src/tools`; these are the small pure pieces.
  */
-import { WEB_SEARCH_TOOL_NAME } from "./chat-result.ts";
+import { WEB_SEARCH_TOOL_NAME } from "../models/policy/tool-rules.ts";
 import type { BuiltinToolDefinition, ToolCall, ToolMessage } from "./types.ts";
-
-export { WEB_SEARCH_TOOL_NAME };
 
 /** The declaration to put in `tools` to let the model search the web. */
 export function webSearchTool(): BuiltinToolDefinition {

@@ -49,6 +49,37 @@ export function addCost(total: number | null, cost: number | null): number | nul
   return total === null || cost === null ? null : money(total + cost);
 }
 
+/** A cost of nothing (no call made yet), for `model`. */
+export function zeroCost(model: string): CostBreakdown {
+  return {
+    model,
+    input: 0,
+    cachedInput: 0,
+    uncachedInput: 0,
+    output: 0,
+    webSearch: 0,
+    total: 0,
+    currency: "USD",
+  };
+}
+
+/**
+ * The cost of two calls together, field by field: an unknown part (`null`) stays unknown. The
+ * model is the first one's (the calls of one run use one model).
+ */
+export function sumCost(sum: CostBreakdown, cost: CostBreakdown): CostBreakdown {
+  return {
+    model: sum.model,
+    input: addCost(sum.input, cost.input),
+    cachedInput: addCost(sum.cachedInput, cost.cachedInput),
+    uncachedInput: addCost(sum.uncachedInput, cost.uncachedInput),
+    output: addCost(sum.output, cost.output),
+    webSearch: addCost(sum.webSearch, cost.webSearch) ?? 0,
+    total: addCost(sum.total, cost.total),
+    currency: "USD",
+  };
+}
+
 function price(tokens: number, perMillion: number | null): number | null {
   return perMillion === null ? null : money((tokens * perMillion) / PER_MILLION);
 }

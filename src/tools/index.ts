@@ -2,6 +2,8 @@
  * Agentic workflows (issue #7): typed tools, the tool loop (with `$web_search` and thinking
  * models handled), structured output and long-answer continuation.
  */
+
+export { TOOL_NAME_PATTERN } from "../models/policy/tool-rules.ts";
 export type { ChatStreamLike, ToolsClient } from "./client-port.ts";
 export { type ContinueOnLengthOptions, continueOnLength, type LongAnswer } from "./continuation.ts";
 export {
@@ -36,5 +38,5 @@ export type {
   ToolRunResult,
 } from "./tool-loop-types.ts";
 export { assistantMessageFor, toolMessageFor } from "./tool-messages.ts";
-export { assertToolName, TOOL_NAME_PATTERN } from "./tool-name.ts";
+export { assertToolName } from "./tool-name.ts";
 export { type SchemaInput, toWireSchema } from "./tool-schema.ts";
