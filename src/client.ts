@@ -50,7 +50,7 @@ export interface KimiOptions extends KimiSettings {
   stateDir?: string;
 }
 
-/** `kimi.models`. */
+/** `kimi.models`: the models this client knows (catalog, overrides, last refresh) and their lookup. */
 export interface KimiModels {
   /** Catalog entry + overrides; `undefined` for an unknown id. */
   get(id: string): ModelInfo | undefined;
@@ -70,7 +70,7 @@ export interface TokenQuery {
   tools?: readonly unknown[];
 }
 
-/** `kimi.tokens`. */
+/** `kimi.tokens`: local token estimates, the service's count, and the context-window check. */
 export interface KimiTokens {
   /** Local estimate of the prompt tokens (pure, offline). */
   estimate(query: TokenQuery): number;
@@ -80,7 +80,7 @@ export interface KimiTokens {
   checkContext(query: TokenQuery & { maxTokens?: number }): ContextCheck;
 }
 
-/** `kimi.usage`. */
+/** `kimi.usage`: the running token totals and USD cost of this client's calls. */
 export interface KimiUsage {
   /** Totals so far: tokens, cached tokens, cache hit rate, USD, per model. */
   snapshot(): UsageSnapshot;

@@ -47,14 +47,14 @@ export interface ToolCall {
   };
 }
 
-/** A `system` message. */
+/** A `system` message: instructions (or a document's text) the model follows for the whole chat. */
 export interface SystemMessage {
   role: "system";
   content: string | ContentPart[];
   name?: string;
 }
 
-/** A `user` message. */
+/** A `user` message: the person's turn, as text or as text, image and video parts. */
 export interface UserMessage {
   role: "user";
   content: string | ContentPart[];
@@ -82,7 +82,7 @@ export interface ToolMessage {
   content: string | ContentPart[];
 }
 
-/** Any chat message. */
+/** Any message of a conversation, in Moonshot's wire shape (send `result.message` back as is). */
 export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
 /** A function tool declaration (reference §2.4). */
@@ -103,7 +103,7 @@ export interface BuiltinToolDefinition {
   function: { name: string };
 }
 
-/** A tool declaration. */
+/** A tool the model may call: a function with a JSON Schema, or a builtin such as `$web_search`. */
 export type ToolDefinition = FunctionToolDefinition | BuiltinToolDefinition;
 
 /** `tool_choice` (reference §2.4). */
@@ -172,7 +172,7 @@ export interface ChatRequest {
   extraBody?: Record<string, unknown>;
 }
 
-/** Per-call options. */
+/** Options of one call (`chat`, `stream`, ...): cancellation, timeout, retries, extra headers. */
 export interface RequestOptions {
   /** Cancels the request (and a stream mid-way). */
   signal?: AbortSignal;

@@ -3,7 +3,7 @@
  * (dimmed on a terminal, or hidden), requested tool calls to stdout. Keeps track of line ends so
  * the stdout answer always ends with a newline and the reasoning block is set apart.
  */
-import type { ToolCall } from "../chat/types.ts";
+import type { ToolCall } from "kimi-provider";
 import type { Terminal } from "./terminal.ts";
 
 /** Settings of an {@link AnswerPrinter}. */

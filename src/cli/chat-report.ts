@@ -2,7 +2,7 @@
  * What `chat` reports about a finished answer: the `--json` object (a contract scripts rely on)
  * and the one-line summary printed on stderr after a streamed answer.
  */
-import type { ChatResult } from "../chat/types.ts";
+import type { ChatResult } from "kimi-provider";
 import { formatCount, formatPercent, formatUsd } from "./format.ts";
 
 /** The `chat --json` object (issue #5): snake_case, the service's tool calls, USD costs. */

@@ -7,9 +7,9 @@ import {
   ConfigurationError,
   FileValidationError,
   InvalidRequestError,
-} from "../errors/error-classes.ts";
-import { KimiError } from "../errors/kimi-error.ts";
-import { redactText } from "../errors/redact.ts";
+  KimiError,
+} from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -5,12 +5,10 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { KimiWarning } from "../chat/warnings.ts";
-import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
-import { resolveConfig } from "../config/config.ts";
+import type { KimiWarning } from "kimi-provider";
+import { createKimi, type Kimi, type KimiOptions } from "kimi-provider";
+import { redactText, resolveConfig, resolveStateDir } from "kimi-provider/internal";
 import type { RunningEmulator } from "../emulator/index.ts";
-import { redactText } from "../errors/redact.ts";
-import { resolveStateDir } from "../files/state-dir.ts";
 import type { CliContext } from "./context.ts";
 import { verboseLogger } from "./verbose-log.ts";
 

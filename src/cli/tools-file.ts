@@ -3,7 +3,7 @@
  * (`{type: "function", function: {name, description, parameters}}`, or
  * `{type: "builtin_function", function: {name: "$web_search"}}`, reference §2.4, §2.5).
  */
-import type { ToolDefinition } from "../chat/types.ts";
+import type { ToolDefinition } from "kimi-provider";
 import { readTextFile } from "./input-text.ts";
 import { UsageError } from "./usage-error.ts";
 

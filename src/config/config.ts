@@ -6,7 +6,7 @@ import { ConfigurationError } from "../errors/error-classes.ts";
 import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
 import { typeName } from "./type-name.ts";
 
-/** International host. */
+/** Moonshot's international API (keys from platform.moonshot.ai); the default base URL. */
 export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
 /** Mainland China host (separate accounts and keys). */
 export const MOONSHOT_CHINA_BASE_URL = "https://api.moonshot.cn/v1";
@@ -60,7 +60,7 @@ export interface KimiSettings {
   maxStreamEventBytes?: number | undefined;
 }
 
-/** Validated settings. */
+/** The settings a client runs with, after defaults and validation (see `createKimi`). */
 export interface ResolvedConfig {
   apiKey: string | undefined;
   baseURL: string;

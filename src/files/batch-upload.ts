@@ -33,7 +33,7 @@ export interface UploadProgress {
   error?: unknown;
 }
 
-/** Options of a batch upload. */
+/** Options of `files.uploadMany()`: concurrency, progress callback, cancellation, clean-up on failure. */
 export interface BatchUploadOptions {
   /** Purpose for items that do not name one (default `"file-extract"`). */
   purpose?: FilePurpose;

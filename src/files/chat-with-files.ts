@@ -58,7 +58,7 @@ export interface ChatWithFilesRequest extends ChatRequest {
   files: ChatFileItem[];
 }
 
-/** Per-call options. */
+/** Options of `files.chatWithFiles()` and `streamWithFiles()`: the call's options plus upload concurrency. */
 export interface ChatWithFilesOptions extends RequestOptions {
   /** Uploads in flight at once (default 4). */
   concurrency?: number;
@@ -72,7 +72,7 @@ export interface FilesDeletion {
   failed: { id: string; error: unknown }[];
 }
 
-/** Result of a chat with files. */
+/** What `files.chatWithFiles()` resolves with: the answer, the files, their texts, and their deletion. */
 export interface ChatWithFilesResult {
   /** The chat's answer. */
   result: ChatResult;

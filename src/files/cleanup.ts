@@ -18,7 +18,7 @@ import type { FileObject } from "./file-object.ts";
 import { entryOwner, filesInUse, type RegistryEntry, uploadsInFlight } from "./file-registry.ts";
 import type { FilesApi } from "./files-api.ts";
 
-/** Options of `files.cleanup()`. */
+/** Options of `files.cleanup()`: which files to delete (age, all of the account) and how. */
 export interface CleanupOptions {
   /** Delete every file of the account, not only the tracked ones. */
   all?: boolean;

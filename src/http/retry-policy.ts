@@ -9,7 +9,7 @@
  */
 import type { KimiError, KimiErrorOptions } from "../errors/kimi-error.ts";
 
-/** Retry settings. */
+/** How many times and how long to wait before retrying a failed request (`createKimi({ retry })`). */
 export interface RetryPolicy {
   /** Retries after the first attempt (default 2). 0 disables retries. */
   maxRetries: number;

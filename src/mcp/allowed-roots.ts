@@ -8,7 +8,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigurationError, FileValidationError } from "../errors/error-classes.ts";
+import { ConfigurationError, FileValidationError } from "kimi-provider";
 import { type DocumentKind, documentKind, supportedExtensions } from "./document-types.ts";
 
 /** A root as the host declares it (`roots/list`). */

@@ -5,11 +5,9 @@
  * and that a server bound to a non-loopback interface has a bearer token.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createKimi, type KimiOptions } from "../client.ts";
-import { ConfigurationError } from "../errors/error-classes.ts";
-import { redactText } from "../errors/redact.ts";
-import { MAX_FILE_BYTES } from "../files/file-object.ts";
-import type { RetryEvent } from "../http/transport.ts";
+import type { RetryEvent } from "kimi-provider";
+import { ConfigurationError, createKimi, type KimiOptions, MAX_FILE_BYTES } from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import { resolveAllowedDirs } from "./allowed-roots.ts";
 import type { ConversationLimits } from "./conversation-store.ts";
 import { startHttpServer } from "./http-server.ts";

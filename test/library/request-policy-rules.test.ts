@@ -9,6 +9,7 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { InvalidRequestError } from "../../src/errors/error-classes.ts";
+import * as internal from "../../src/internal.ts";
 import { MODEL_CATALOG } from "../../src/models/catalog.ts";
 import {
   duplicateToolName,
@@ -17,7 +18,6 @@ import {
 } from "../../src/models/policy/tool-rules.ts";
 import { applyRequestPolicy } from "../../src/models/policy.ts";
 import { defineTool } from "../../src/tools/define-tool.ts";
-import * as tools from "../../src/tools/index.ts";
 import { runTools } from "../../src/tools/tool-loop.ts";
 
 let emu: RunningEmulator;
@@ -37,7 +37,7 @@ const context = {
 
 describe("one home per rule", () => {
   it("the tool-name pattern: the same object for the policy and defineTool", () => {
-    assert.equal(tools.TOOL_NAME_PATTERN, TOOL_NAME_PATTERN);
+    assert.equal(internal.TOOL_NAME_PATTERN, TOOL_NAME_PATTERN);
     assert.throws(
       () =>
         defineTool({ name: "ab", description: "x", parameters: z.object({}), execute: () => "x" }),

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import type { StreamEvent } from "../../src/chat/types.ts";
+import { createKimi } from "../../src/client.ts";
 import {
   AbortError,
-  createKimi,
   MalformedResponseError,
   NetworkError,
   RateLimitError,
-  type StreamEvent,
   StreamTruncatedError,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
 import {
   chunk,
   type ScriptedResponse,

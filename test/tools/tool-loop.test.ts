@@ -9,13 +9,11 @@ import {
   BudgetExceededError,
   InvalidRequestError,
 } from "../../src/errors/error-classes.ts";
-import {
-  defineTool,
-  REASONING_PLACEHOLDER,
-  runTools,
-  ToolBudgetExceededError,
-  type ToolLoopEvent,
-} from "../../src/tools/index.ts";
+import { defineTool } from "../../src/tools/define-tool.ts";
+import { REASONING_PLACEHOLDER } from "../../src/tools/thinking-history.ts";
+import { ToolBudgetExceededError } from "../../src/tools/tool-budget.ts";
+import { runTools } from "../../src/tools/tool-loop.ts";
+import type { ToolLoopEvent } from "../../src/tools/tool-loop-types.ts";
 
 type Body = {
   model: string;

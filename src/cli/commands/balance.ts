@@ -3,7 +3,7 @@
  * Moonshot's own `{code, data, scode, status}`, not an OpenAI shape; amounts are USD on
  * api.moonshot.ai and CNY on api.moonshot.cn (§1.1).
  */
-import { MalformedResponseError } from "../../errors/error-classes.ts";
+import { MalformedResponseError } from "kimi-provider";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

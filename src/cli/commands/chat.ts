@@ -3,9 +3,9 @@
  * with -f are uploaded for extraction, put in system messages and deleted afterwards, also when
  * the answer fails or is interrupted (the library's chat-with-files does the bookkeeping).
  */
-import type { ChatMessage, ChatRequest, ChatResult, StreamEvent } from "../../chat/types.ts";
-import { AbortError } from "../../errors/error-classes.ts";
-import { resolveStateDir } from "../../files/state-dir.ts";
+import type { ChatMessage, ChatRequest, ChatResult, StreamEvent } from "kimi-provider";
+import { AbortError } from "kimi-provider";
+import { resolveStateDir } from "kimi-provider/internal";
 import { AnswerPrinter } from "../answer-printer.ts";
 import { optionalNumberFlag, parseCommandArgs } from "../arguments.ts";
 import { chatJson, summaryLine } from "../chat-report.ts";

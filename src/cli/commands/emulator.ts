@@ -9,7 +9,7 @@ import {
   LINEUPS,
   type Lineup,
   lineupModels,
-} from "../../models/lineup.ts";
+} from "kimi-provider/internal";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -4,8 +4,8 @@
  * models online today come first; retired ones follow with their retirement day and successor
  * (kept so that old usage can still be priced).
  */
-import type { ModelCapabilities, ModelInfo } from "../../models/model-info.ts";
-import { ModelRegistry } from "../../models/registry.ts";
+import type { ModelCapabilities, ModelInfo } from "kimi-provider";
+import { ModelRegistry } from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -4,10 +4,8 @@
  * (reference §8), so this is the library's estimator, the same the emulator counts with.
  */
 
-import { AbortError } from "../../errors/error-classes.ts";
-import { findCatalogModel, MODEL_CATALOG } from "../../models/catalog.ts";
-import type { ModelInfo } from "../../models/model-info.ts";
-import { estimatePromptTokens } from "../../tokens/local-estimator.ts";
+import type { ModelInfo } from "kimi-provider";
+import { AbortError, estimatePromptTokens, findCatalogModel, MODEL_CATALOG } from "kimi-provider";
 import { parseCommandArgs } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -2,7 +2,7 @@
  * `kimi-provider usage [--json] [--reset]`: the totals of every `kimi-provider chat` run on this
  * machine, from the ledger under the state directory.
  */
-import { resolveStateDir } from "../../files/state-dir.ts";
+import { resolveStateDir } from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
