@@ -48,7 +48,7 @@ function toChoice(received: ReceivedChoice, prefix: string): ChatChoice {
 
 /**
  * Usage of the whole call: the top-level usage when sent, else combined from the per-choice
- * usages (same prompt, each choice its own completion, reference §3.3); `null` when the service
+ * usages (same prompt, each choice its own completion, docs/moonshot-wire.md, "Usage"); `null` when the service
  * sent none at all (unknown, not zero: docs/moonshot-wire.md, "Usage").
  */
 export function combineUsage(
@@ -73,7 +73,7 @@ export function combineUsage(
   return combined ?? null;
 }
 
-/** Counts `$web_search` calls (each one is billed, reference §2.5). */
+/** Counts `$web_search` calls (each one is billed, docs/moonshot-wire.md, "Web search"). */
 export function countWebSearchCalls(choices: readonly ReceivedChoice[]): number {
   let count = 0;
   for (const choice of choices) {
@@ -177,7 +177,7 @@ function readToolCalls(raw: unknown): ToolCall[] {
   return calls;
 }
 
-/** Reads a non-streaming `chat.completion` body (reference §3.1). */
+/** Reads a non-streaming `chat.completion` body (docs/moonshot-wire.md, "Messages"). */
 export function parseChatCompletion(
   body: unknown,
   requestId: string | undefined,

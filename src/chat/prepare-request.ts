@@ -73,7 +73,7 @@ export function prepareChatRequest(
   if (stream) {
     body.stream = true;
     // Always ask for usage: without it usage only rides on choices[0] of the finish chunk
-    // (reference §3.3); with it a usage chunk is added. The stream reader reads both.
+    // (docs/moonshot-wire.md, "Usage"); with it a usage chunk is added. The stream reader reads both.
     body.stream_options = { include_usage: true };
   }
   if (request.extraBody) Object.assign(body, request.extraBody);

@@ -5,7 +5,7 @@
 import type { ChatResult } from "kimi-provider";
 import { formatCount, formatPercent, formatUsd } from "./format.ts";
 
-/** The `chat --json` object (issue #5): snake_case, the service's tool calls, USD costs. */
+/** The `chat --json` object: snake_case, the service's tool calls, USD costs. */
 export interface ChatJson {
   model: string;
   content: string;

@@ -1,7 +1,7 @@
 /**
  * Connects a command to the service: validates the `KIMI_*` configuration, and when no
  * KIMI_API_KEY is set starts the embedded emulator in-process and answers from it ("no key, no
- * problem", issue #5). The emulator is imported only on that path, to keep cold start fast.
+ * problem"). The emulator is imported only on that path, to keep cold start fast.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 /**
  * `chat --tools FILE`: a JSON array of tool definitions in Moonshot's wire shape
  * (`{type: "function", function: {name, description, parameters}}`, or
- * `{type: "builtin_function", function: {name: "$web_search"}}`, reference §2.4, §2.5).
+ * `{type: "builtin_function", function: {name: "$web_search"}}`, docs/moonshot-wire.md, "Tools" and "Web search").
  */
 import type { ToolDefinition } from "kimi-provider";
 import { readTextFile } from "./input-text.ts";

@@ -5,7 +5,7 @@
  * option and the fix, never later as a raw `TypeError` or a silently ignored setting.
  */
 import { ConfigurationError } from "../errors/error-classes.ts";
-import { headersProblem } from "../http/header-check.ts";
+import { headersProblem } from "./header-check.ts";
 import { typeName } from "./type-name.ts";
 
 /** The options this module checks, as given (unknown types: they may come from JavaScript). */

@@ -1,10 +1,10 @@
 /**
- * The cost of one call, from the catalog's prices (reference §3.5, §7).
+ * The cost of one call, from the catalog's prices (docs/moonshot-wire.md, "Prices" and "Accounts and hosts").
  *
  * `prompt_tokens` includes cached tokens: cached ones are billed at the cache-hit price and the
  * rest at the cache-miss price. Models without a cache-hit price (moonshot-v1,
  * kimi-thinking-preview) bill every input token at the miss price. `$web_search` calls add a flat
- * fee each (reference §2.5).
+ * fee each (docs/moonshot-wire.md, "Web search").
  */
 import { WEB_SEARCH_FEE_USD } from "../models/catalog.ts";
 import type { ModelInfo } from "../models/model-info.ts";

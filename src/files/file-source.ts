@@ -1,12 +1,12 @@
 /**
  * Turns what the caller gave (a path, a Blob, bytes) into an uploadable Blob, after the
  * client-side checks that must pass before any byte is sent: the file exists and is readable,
- * is a regular file, is not empty, is at most 100 MB (reference §4.2), and the purpose is known.
+ * is a regular file, is not empty, is at most 100 MB (docs/moonshot-wire.md, "Files"), and the purpose is known.
  */
 import { basename, resolve } from "node:path";
+import { fsModule, fsPromises } from "../async/lazy-fs.ts";
 import { FileValidationError } from "../errors/error-classes.ts";
 import { FILE_PURPOSES, type FilePurpose, isFilePurpose, MAX_FILE_BYTES } from "./file-object.ts";
-import { fsModule, fsPromises } from "./lazy-fs.ts";
 
 /** What can be uploaded: a path on disk, a `Blob`/`File`, or bytes (`Buffer`, `Uint8Array`). */
 export type FileInput = string | Blob | Uint8Array;
@@ -23,7 +23,7 @@ export interface PreparedFile {
   blob: Blob;
 }
 
-/** Name used for bytes given without a file name (Moonshot's own default, reference §4.2). */
+/** Name used for bytes given without a file name (Moonshot's own default, docs/moonshot-wire.md, "Files"). */
 export const DEFAULT_UPLOAD_FILENAME = "upload";
 
 function megabytes(bytes: number): string {

@@ -46,7 +46,7 @@ export const retryBeforeFirstByte: RetryPredicate = (error) => error.retryable;
 export const retryServiceRefusals: RetryPredicate = (error) =>
   error.retryable && error.status !== undefined;
 
-/** Never retried. */
+/** For requests that must not be sent twice whatever happened (no failure is retried). */
 export const retryNever: RetryPredicate = () => false;
 
 /**

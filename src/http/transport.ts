@@ -78,7 +78,7 @@ export interface TransportOptions {
   apiKey: string | undefined;
   /** Default per-request timeout in ms (whole request, stream included). */
   timeoutMs: number;
-  /** Retry settings. */
+  /** How many retries and how long the waits between them may be. */
   retry: RetryPolicy;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
@@ -101,7 +101,7 @@ export interface TransportOptions {
   maxStreamEventBytes?: number | undefined;
 }
 
-/** One request. */
+/** One request to send: method, path under the base URL, body, and per-call overrides. */
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   /** Path under the base URL, starting with `/`, e.g. `/chat/completions`. */

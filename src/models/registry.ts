@@ -202,7 +202,7 @@ export class ModelRegistry {
   /**
    * Merges `GET /v1/models` into the registry: context windows and image/video flags from the
    * service, new ids added, and catalog models the account no longer lists marked
-   * `available: false` (availability is account-dependent, reference §7).
+   * `available: false` (availability is account-dependent, docs/moonshot-wire.md, "Accounts and hosts").
    */
   async refresh(
     http: HttpTransport,

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/models`: the models the account can use, with the capability flags the service reports
- * (reference §4.1).
+ * (docs/moonshot-wire.md, "Accounts and hosts").
  */
 
 import { MalformedResponseError } from "../errors/error-classes.ts";

@@ -15,8 +15,8 @@
 
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
+import { fsModule, fsPromises } from "../async/lazy-fs.ts";
 import { StateError, type StateErrorCode } from "../errors/error-classes.ts";
-import { fsModule, fsPromises } from "../files/lazy-fs.ts";
 import { importLegacyState } from "./legacy-import.ts";
 import { loadSqlite } from "./load-sqlite.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
@@ -126,7 +126,7 @@ function pause(ms: number): Promise<void> {
 
 /** An open state database. Obtain it with {@link openStateDatabase}. */
 export class StateDatabase {
-  /** The state directory. */
+  /** The directory holding the local state (`state.db`). */
   readonly stateDir: string;
   /** Path of the database file. */
   readonly path: string;

@@ -1,6 +1,6 @@
 /**
  * Long answers: when the model stops on its output cap (`finish_reason: "length"`), ask it to
- * continue through Partial Mode (reference §2.6; recommended by Moonshot's FAQ) and join the
+ * continue through Partial Mode (docs/moonshot-wire.md, "Partial mode"; recommended by Moonshot's FAQ) and join the
  * parts. The last message is the assistant text so far with `partial: true`; the service does
  * not repeat that prefix.
  */
@@ -44,7 +44,7 @@ export interface LongAnswer {
 /**
  * Sends `request`; while the answer ends with `finish_reason: "length"`, continues it in partial
  * mode, at most `maxContinuations` times. Models without partial mode, and `json_object`
- * requests (Moonshot says not to mix the two, reference §2.6), are not continued.
+ * requests (Moonshot says not to mix the two, docs/moonshot-wire.md, "Partial mode"), are not continued.
  */
 export async function continueOnLength(
   client: ToolsClient,
@@ -88,13 +88,13 @@ export async function continueOnLength(
               role: "assistant",
               content: text,
               partial: true,
-              // Thinking models may need their reasoning carried back (reference §2.6, uncertain).
+              // Thinking models may need their reasoning carried back (docs/moonshot-wire.md, "Partial mode", uncertain).
               ...(reasoning !== null ? { reasoning_content: reasoning } : {}),
             },
           ];
     const result = await client.chat({ ...request, model: modelId, messages }, requestOptions);
     results.push(result);
-    // The client may already re-join the prefix; the wire answer never repeats it (§2.6).
+    // The client may already re-join the prefix; the wire answer never repeats it (docs/moonshot-wire.md, "Partial mode").
     const part =
       results.length > 1 && result.content.startsWith(text)
         ? result.content.slice(text.length)

@@ -1,6 +1,6 @@
 /**
  * `generateObject()`: a typed value from the model. Uses `response_format: json_schema` (MFJS)
- * where the model supports it, else `json_object` plus the schema in the prompt (reference §2.3:
+ * where the model supports it, else `json_object` plus the schema in the prompt (docs/moonshot-wire.md, "Structured output":
  * json_object needs the shape described in the prompt and only yields objects). The answer is
  * parsed and validated; on failure the problems are sent back once and the model asked to fix it.
  */

@@ -27,7 +27,7 @@ export interface RunToolsOptions {
   messages: ChatMessage[];
   /** Typed tools the model may call (see `defineTool`). */
   tools?: readonly KimiTool[];
-  /** Declares Moonshot's builtin `$web_search` and handles its round trip (reference §2.5). */
+  /** Declares Moonshot's builtin `$web_search` and handles its round trip (docs/moonshot-wire.md, "Web search"). */
   webSearch?: boolean;
   /** Most model requests the run may make (default 10); reaching it stops with `max-steps`. */
   maxSteps?: number;

@@ -99,7 +99,7 @@ describe("request policy (pure)", () => {
     );
   });
 
-  it("tool_choice limits (reference §2.4)", () => {
+  it("tool_choice limits (docs/moonshot-wire.md, Tools)", () => {
     const tools = [
       { type: "function" as const, function: { name: "lookup", parameters: { type: "object" } } },
     ];

@@ -56,7 +56,7 @@ const usageA = {
   cached_tokens: 4000,
 };
 
-describe("stream usage placements (reference §3.3)", () => {
+describe("stream usage placements (docs/moonshot-wire.md, Usage)", () => {
   it("choices[0].usage only (no include_usage chunk)", async () => {
     const { server, kimi } = await serve([
       {

@@ -1,6 +1,6 @@
 /**
  * `kimi-provider models [--json] [--refresh]`: the model catalog as a table, optionally merged
- * with what GET /v1/models says this key can use (availability is account-dependent, §7). The
+ * with what GET /v1/models says this key can use (availability is account-dependent, docs/moonshot-wire.md, "Accounts and hosts"). The
  * models online today come first; retired ones follow with their retirement day and successor
  * (kept so that old usage can still be priced).
  */

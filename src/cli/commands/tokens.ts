@@ -1,7 +1,7 @@
 /**
  * `kimi-provider tokens [-m MODEL] (TEXT | -f PATH | -)`: estimated tokens of a text sent as one
  * user message, and which context windows it fits. Local only: Kimi's tokenizer is not public
- * (reference §8), so this is the library's estimator, the same the emulator counts with.
+ * (docs/moonshot-wire.md, "Token estimate"), so this is the library's estimator, the same the emulator counts with.
  */
 
 import type { ModelInfo } from "kimi-provider";
