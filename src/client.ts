@@ -19,6 +19,7 @@ import { type ModelOverrides, ModelRegistry, type RefreshedModel } from "./model
 import { type ContextCheck, checkContext } from "./tokens/context-check.ts";
 import { type EstimableMessage, estimatePromptTokens } from "./tokens/local-estimator.ts";
 import { countTokens, type TokenCount } from "./tokens/token-counter.ts";
+import { checkTokenQuery } from "./tokens/token-query.ts";
 
 /** Options of {@link createKimi}: every `KIMI_*` setting plus hooks. */
 export interface KimiOptions extends KimiSettings {
@@ -56,7 +57,7 @@ export interface KimiOptions extends KimiSettings {
   fileRegistryBaseURL?: string;
 }
 
-/** `kimi.models`. */
+/** `kimi.models`: the models this client knows (catalog, overrides, last refresh) and their lookup. */
 export interface KimiModels {
   /** Catalog entry + overrides; `undefined` for an unknown id. */
   get(id: string): ModelInfo | undefined;
@@ -76,7 +77,7 @@ export interface TokenQuery {
   tools?: readonly unknown[];
 }
 
-/** `kimi.tokens`. */
+/** `kimi.tokens`: local token estimates, the service's count, and the context-window check. */
 export interface KimiTokens {
   /** Local estimate of the prompt tokens (pure, offline). */
   estimate(query: TokenQuery): number;
@@ -86,7 +87,7 @@ export interface KimiTokens {
   checkContext(query: TokenQuery & { maxTokens?: number }): ContextCheck;
 }
 
-/** `kimi.usage`. */
+/** `kimi.usage`: the running token totals and USD cost of this client's calls. */
 export interface KimiUsage {
   /** Totals so far: tokens, cached tokens, cache hit rate, USD, per model. */
   snapshot(): UsageSnapshot;
@@ -151,9 +152,13 @@ export function createKimi(options: KimiOptions = {}): Kimi {
     refresh: (refreshOptions) => registry.refresh(http, refreshOptions),
   };
   const tokens: KimiTokens = {
-    estimate: (query) => estimatePromptTokens(query.messages, query.tools),
-    count: (query, countOptions) =>
-      countTokens(
+    estimate: (query) => {
+      checkTokenQuery(query, "estimate");
+      return estimatePromptTokens(query.messages, query.tools);
+    },
+    count: async (query, countOptions) => {
+      checkTokenQuery(query, "count");
+      return countTokens(
         http,
         {
           model: query.model ?? config.defaultModel,
@@ -161,14 +166,17 @@ export function createKimi(options: KimiOptions = {}): Kimi {
           ...(query.tools ? { tools: query.tools } : {}),
         },
         countOptions,
-      ),
-    checkContext: (query) =>
-      checkContext(
+      );
+    },
+    checkContext: (query) => {
+      checkTokenQuery(query, "checkContext");
+      return checkContext(
         registry.get(query.model ?? config.defaultModel),
         query.messages,
         query.maxTokens ?? config.maxTokens,
         query.tools,
-      ),
+      );
+    },
   };
   const usage: KimiUsage = {
     snapshot: () => ledger.snapshot(),

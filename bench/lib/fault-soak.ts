@@ -198,7 +198,9 @@ export async function runFaultSoak(
         apiKey: "sk-soak",
         baseURL,
         maxRetries: MAX_RETRIES,
-        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+        // Backoff stays tiny, but the cap must cover the recorded 429's "try again after 1
+        // seconds": a service wait above maxDelayMs is not retried at all (it gives up, saying so).
+        retry: { baseDelayMs: 1, maxDelayMs: 1_000 },
         env: {},
       });
     const kimi = client(emulator.baseURL);

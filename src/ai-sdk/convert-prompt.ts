@@ -16,15 +16,15 @@ import {
   type LanguageModelV4ToolResultOutput,
   type SharedV4Warning,
 } from "@ai-sdk/provider";
-import {
-  type AssistantMessage,
-  type ChatFileItem,
-  type ChatMessage,
-  type ContentPart,
-  fillMissingReasoning,
-  type ToolCall,
-  type ToolMessage,
+import type {
+  AssistantMessage,
+  ChatFileItem,
+  ChatMessage,
+  ContentPart,
+  ToolCall,
+  ToolMessage,
 } from "kimi-provider";
+import { fillMissingReasoning } from "kimi-provider/internal";
 import { convertFilePart } from "./file-parts.ts";
 import { messageIsPartial } from "./provider-options.ts";
 

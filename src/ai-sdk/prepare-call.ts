@@ -20,8 +20,8 @@ import {
   type ReasoningEffort,
   type RequestOptions,
   type ThinkingSetting,
-  thinkingEnabled,
 } from "kimi-provider";
+import { thinkingEnabled } from "kimi-provider/internal";
 import { convertPrompt } from "./convert-prompt.ts";
 import { prepareTools } from "./prepare-tools.ts";
 import { parseKimiOptions } from "./provider-options.ts";

@@ -4,13 +4,8 @@
  * `json_object` plus a system instruction that carries the schema.
  */
 import type { LanguageModelV4CallOptions, SharedV4Warning } from "@ai-sdk/provider";
-import {
-  type JsonSchema,
-  type ModelInfo,
-  type ResponseFormat,
-  TOOL_NAME_PATTERN,
-  toMfjsSchema,
-} from "kimi-provider";
+import { type JsonSchema, type ModelInfo, type ResponseFormat, toMfjsSchema } from "kimi-provider";
+import { TOOL_NAME_PATTERN } from "kimi-provider/internal";
 
 /** What a response format turns into. */
 export interface ConvertedResponseFormat {

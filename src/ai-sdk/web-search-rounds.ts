@@ -6,14 +6,13 @@
  * usage and cost of every round.
  */
 import {
-  addCost,
   answerWebSearchCalls,
   type ChatRequest,
   type ChatResult,
   isWebSearchCall,
-  sumUsage,
   type Usage,
 } from "kimi-provider";
+import { addCost, sumUsage } from "kimi-provider/internal";
 
 /** Requests one call may make for searches before its answer is reported as it is. */
 export const MAX_SEARCH_ROUNDS = 4;

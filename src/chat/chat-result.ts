@@ -4,12 +4,11 @@
  */
 import { computeCost } from "../cost/pricing.ts";
 import { extractUsage, parseUsage, type Usage } from "../cost/usage.ts";
-import { MalformedResponseError } from "../http/errors.ts";
+import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
+import { WEB_SEARCH_TOOL_NAME } from "../models/policy/tool-rules.ts";
 import type { AssistantMessage, ChatChoice, ChatResult, ToolCall } from "./types.ts";
-
-/** Name of Moonshot's builtin web search tool (reference §2.5). */
-export const WEB_SEARCH_TOOL_NAME = "$web_search";
+import type { WireChoice, WireCompletion, WireToolCall } from "./wire-types.ts";
 
 /** One choice as received (content without the partial-mode prefix). */
 export interface ReceivedChoice {
@@ -49,7 +48,7 @@ function toChoice(received: ReceivedChoice, prefix: string): ChatChoice {
 
 /**
  * Usage of the whole call: the top-level usage when sent, else combined from the per-choice
- * usages (same prompt, each choice its own completion, reference §3.3); `null` when the service
+ * usages (same prompt, each choice its own completion, docs/moonshot-wire.md, "Usage"); `null` when the service
  * sent none at all (unknown, not zero: docs/moonshot-wire.md, "Usage").
  */
 export function combineUsage(
@@ -74,7 +73,7 @@ export function combineUsage(
   return combined ?? null;
 }
 
-/** Counts `$web_search` calls (each one is billed, reference §2.5). */
+/** Counts `$web_search` calls (each one is billed, docs/moonshot-wire.md, "Web search"). */
 export function countWebSearchCalls(choices: readonly ReceivedChoice[]): number {
   let count = 0;
   for (const choice of choices) {
@@ -163,11 +162,7 @@ function readToolCalls(raw: unknown): ToolCall[] {
   if (!Array.isArray(raw)) return [];
   const calls: ToolCall[] = [];
   for (const entry of raw) {
-    const call = entry as {
-      id?: unknown;
-      type?: unknown;
-      function?: { name?: unknown; arguments?: unknown };
-    };
+    const call = entry as WireToolCall;
     if (!call || typeof call.function?.name !== "string")
       throw malformed("a tool call has no function name");
     calls.push({
@@ -182,19 +177,13 @@ function readToolCalls(raw: unknown): ToolCall[] {
   return calls;
 }
 
-/** Reads a non-streaming `chat.completion` body (reference §3.1). */
+/** Reads a non-streaming `chat.completion` body (docs/moonshot-wire.md, "Messages"). */
 export function parseChatCompletion(
   body: unknown,
   requestId: string | undefined,
 ): ReceivedCompletion {
   if (!body || typeof body !== "object") throw malformed("the body is not an object");
-  const raw = body as {
-    id?: unknown;
-    model?: unknown;
-    created?: unknown;
-    choices?: unknown;
-    usage?: unknown;
-  };
+  const raw = body as WireCompletion;
   if (!Array.isArray(raw.choices)) throw malformed("`choices` is missing");
   if (raw.choices.length > MAX_CHOICE_INDEX + 1) {
     throw malformed(
@@ -203,12 +192,7 @@ export function parseChatCompletion(
   }
   const seen = new Set<number>();
   const choices: ReceivedChoice[] = raw.choices.map((entry: unknown, position: number) => {
-    const choice = entry as {
-      index?: unknown;
-      message?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown };
-      finish_reason?: unknown;
-      usage?: unknown;
-    };
+    const choice = entry as WireChoice;
     if (!choice || typeof choice !== "object" || !choice.message)
       throw malformed("a choice has no `message`");
     const { message } = choice;

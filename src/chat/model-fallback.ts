@@ -10,7 +10,7 @@
  *   byte of an answer arrived: `send` covers only the request and the response status), and a
  *   `model-retired-fallback` warning is reported.
  */
-import { InvalidRequestError, ModelNotFoundError } from "../http/errors.ts";
+import { InvalidRequestError, ModelNotFoundError } from "../errors/error-classes.ts";
 import { explainRetiredModel } from "../models/retired-model.ts";
 import { type ChatContext, type PreparedChat, prepareChatRequest } from "./prepare-request.ts";
 import type { ChatRequest } from "./types.ts";
@@ -71,13 +71,13 @@ export async function sendWithModelFallback<T>(
       const why = refusal instanceof Error ? refusal.message : String(refusal);
       throw new ModelNotFoundError(
         `${explained.message} The fallback to ${successor} was not sent: ${why}`,
-        prepared.modelId,
         {
-          ...(explained.status === undefined ? {} : { status: explained.status }),
-          ...(explained.type === undefined ? {} : { type: explained.type }),
+          model: prepared.modelId,
+          status: explained.status,
+          type: explained.type,
           cause: refusal instanceof InvalidRequestError ? refusal : explained,
+          retirement: { retiredOn, successor },
         },
-        { retiredOn, successor },
       );
     }
     reportWarning(context, warnings, {

@@ -6,11 +6,8 @@ import type { ResolvedConfig } from "../config/config.ts";
 import type { UsageLedger } from "../cost/ledger.ts";
 import type { HttpTransport, TransportRequest } from "../http/transport.ts";
 import type { ModelInfo } from "../models/model-info.ts";
-import {
-  applyRequestPolicy,
-  type PolicyDecision,
-  THINKING_MIN_OUTPUT_TOKENS,
-} from "../models/policy.ts";
+import { THINKING_MIN_OUTPUT_TOKENS } from "../models/policy/output-cap.ts";
+import { applyRequestPolicy, type PolicyDecision } from "../models/policy.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { preSendPromptTokens } from "../tokens/pre-send-estimate.ts";
 import { validateChatRequest } from "./request-validation.ts";
@@ -90,7 +87,7 @@ export function prepareChatRequest(
   if (stream) {
     body.stream = true;
     // Always ask for usage: without it usage only rides on choices[0] of the finish chunk
-    // (reference §3.3); with it a usage chunk is added. The stream reader reads both.
+    // (docs/moonshot-wire.md, "Usage"); with it a usage chunk is added. The stream reader reads both.
     body.stream_options = { include_usage: true };
   }
   if (request.extraBody) Object.assign(body, request.extraBody);

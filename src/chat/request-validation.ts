@@ -6,7 +6,7 @@
  * `messages[2].content`) and says what it should be. Ranges and model rules are the policy's
  * (src/models/policy.ts); this file only checks types and shapes.
  */
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 
 const ROLES = ["system", "user", "assistant", "tool"] as const;
 const PART_TYPES = ["text", "image_url", "video_url"] as const;

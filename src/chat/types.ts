@@ -1,5 +1,5 @@
 /**
- * Wire and result types of chat completions (reference §2, §3).
+ * Wire and result types of chat completions (docs/moonshot-wire.md, "Messages" and "Streams").
  *
  * Messages, tool calls and tool definitions keep Moonshot's wire shape (snake_case) so a result's
  * `message` can be appended to the history and sent back byte-for-byte; request options and
@@ -16,13 +16,13 @@ export interface TextPart {
   text: string;
 }
 
-/** An image part: `url` is a base64 data URL or `ms://<file_id>` (reference §2.1). */
+/** An image part: `url` is a base64 data URL or `ms://<file_id>` (docs/moonshot-wire.md, "Messages"). */
 export interface ImageUrlPart {
   type: "image_url";
   image_url: { url: string };
 }
 
-/** A video part: `url` is a base64 data URL or `ms://<file_id>` (reference §2.1). */
+/** A video part: `url` is a base64 data URL or `ms://<file_id>` (docs/moonshot-wire.md, "Messages"). */
 export interface VideoUrlPart {
   type: "video_url";
   video_url: { url: string };
@@ -47,14 +47,14 @@ export interface ToolCall {
   };
 }
 
-/** A `system` message. */
+/** A `system` message: instructions (or a document's text) the model follows for the whole chat. */
 export interface SystemMessage {
   role: "system";
   content: string | ContentPart[];
   name?: string;
 }
 
-/** A `user` message. */
+/** A `user` message: the person's turn, as text or as text, image and video parts. */
 export interface UserMessage {
   role: "user";
   content: string | ContentPart[];
@@ -65,11 +65,11 @@ export interface UserMessage {
 export interface AssistantMessage {
   role: "assistant";
   content?: string | null;
-  /** Thinking models: must be sent back on tool-call turns (reference §2.7). */
+  /** Thinking models: must be sent back on tool-call turns (docs/moonshot-wire.md, "Thinking"). */
   reasoning_content?: string | null;
   tool_calls?: ToolCall[];
   name?: string;
-  /** Partial mode: the model continues this content (reference §2.6). */
+  /** Partial mode: the model continues this content (docs/moonshot-wire.md, "Partial mode"). */
   partial?: boolean;
 }
 
@@ -77,15 +77,15 @@ export interface AssistantMessage {
 export interface ToolMessage {
   role: "tool";
   tool_call_id: string;
-  /** The function name; Moonshot's docs pass it (reference §2.4). */
+  /** The function name; Moonshot's docs pass it (docs/moonshot-wire.md, "Tools"). */
   name?: string;
   content: string | ContentPart[];
 }
 
-/** Any chat message. */
+/** Any message of a conversation, in Moonshot's wire shape (send `result.message` back as is). */
 export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
-/** A function tool declaration (reference §2.4). */
+/** A function tool declaration (docs/moonshot-wire.md, "Tools"). */
 export interface FunctionToolDefinition {
   type: "function";
   function: {
@@ -97,23 +97,23 @@ export interface FunctionToolDefinition {
   };
 }
 
-/** A builtin tool, e.g. `{type: "builtin_function", function: {name: "$web_search"}}` (§2.5). */
+/** A builtin tool, e.g. `{type: "builtin_function", function: {name: "$web_search"}}` (docs/moonshot-wire.md, "Web search"). */
 export interface BuiltinToolDefinition {
   type: "builtin_function";
   function: { name: string };
 }
 
-/** A tool declaration. */
+/** A tool the model may call: a function with a JSON Schema, or a builtin such as `$web_search`. */
 export type ToolDefinition = FunctionToolDefinition | BuiltinToolDefinition;
 
-/** `tool_choice` (reference §2.4). */
+/** `tool_choice` (docs/moonshot-wire.md, "Tools"). */
 export type ToolChoice =
   | "auto"
   | "none"
   | "required"
   | { type: "function"; function: { name: string } };
 
-/** `response_format` (reference §2.3). */
+/** `response_format` (docs/moonshot-wire.md, "Structured output"). */
 export type ResponseFormat =
   | { type: "text" }
   | { type: "json_object" }
@@ -127,7 +127,7 @@ export type ResponseFormat =
       };
     };
 
-/** `thinking` as the wire carries it (reference §2.1, §2.7). */
+/** `thinking` as the wire carries it (docs/moonshot-wire.md, "Messages" and "Thinking"). */
 export interface ThinkingSetting {
   type: "enabled" | "disabled";
   keep?: "all" | null;
@@ -166,13 +166,13 @@ export interface ChatRequest {
   topLogprobs?: number;
   /** `logit_bias`: token id → bias from -100 to 100. kimi-k3 refuses it. */
   logitBias?: Record<string, number>;
-  /** Improves automatic prompt-cache hits (reference §2.1, §3.5). */
+  /** Improves automatic prompt-cache hits (docs/moonshot-wire.md, "Messages" and "Prices"). */
   promptCacheKey?: string;
   /** Extra body fields, sent as-is and last (they win over everything above). */
   extraBody?: Record<string, unknown>;
 }
 
-/** Per-call options. */
+/** Options of one call (`chat`, `stream`, ...): cancellation, timeout, retries, extra headers. */
 export interface RequestOptions {
   /** Cancels the request (and a stream mid-way). */
   signal?: AbortSignal;
@@ -216,7 +216,7 @@ export interface ChatResult {
   message: AssistantMessage;
   /** Every choice (one unless `n > 1`). */
   choices: ChatChoice[];
-  /** Number of `$web_search` calls in this answer (each is billed, reference §2.5). */
+  /** Number of `$web_search` calls in this answer (each is billed, docs/moonshot-wire.md, "Web search"). */
   webSearchCalls: number;
   /** `Msh-Request-Id` of the response, when sent. */
   requestId: string | undefined;

@@ -1,13 +1,11 @@
 /**
- * The builtin `$web_search` round trip (reference §2.5): the service returns a tool call named
+ * The builtin `$web_search` round trip (docs/moonshot-wire.md, "Web search"): the service returns a tool call named
  * `$web_search` whose arguments it generated; the client runs nothing and answers with a `tool`
  * message that echoes those arguments verbatim. The next request (same tools) gets the answer.
  * The full tool loop lives in `src/tools`; these are the small pure pieces.
  */
-import { WEB_SEARCH_TOOL_NAME } from "./chat-result.ts";
+import { WEB_SEARCH_TOOL_NAME } from "../models/policy/tool-rules.ts";
 import type { BuiltinToolDefinition, ToolCall, ToolMessage } from "./types.ts";
-
-export { WEB_SEARCH_TOOL_NAME };
 
 /** The declaration to put in `tools` to let the model search the web. */
 export function webSearchTool(): BuiltinToolDefinition {
@@ -36,7 +34,7 @@ export function answerWebSearchCalls(toolCalls: readonly ToolCall[]): ToolMessag
 
 /**
  * Tokens the search results will add to the next prompt, read from the server-generated
- * arguments (`usage.total_tokens`, reference §2.5); `undefined` when absent.
+ * arguments (`usage.total_tokens`, docs/moonshot-wire.md, "Web search"); `undefined` when absent.
  */
 export function webSearchTokens(toolCall: ToolCall): number | undefined {
   try {

@@ -4,7 +4,7 @@
  * calls to stdout. Keeps track of line ends so the stdout answer always ends with a newline and
  * the reasoning block is set apart.
  */
-import type { ToolCall } from "../chat/types.ts";
+import type { ToolCall } from "kimi-provider";
 import { formatCount, plural } from "./format.ts";
 import type { Terminal } from "./terminal.ts";
 

@@ -2,10 +2,10 @@
  * What `chat` reports about a finished answer: the `--json` object (a contract scripts rely on)
  * and the one-line summary printed on stderr after a streamed answer.
  */
-import type { ChatResult } from "../chat/types.ts";
+import type { ChatResult } from "kimi-provider";
 import { formatCount, formatPercent, formatUsd } from "./format.ts";
 
-/** The `chat --json` object (issue #5): snake_case, the service's tool calls, USD costs. */
+/** The `chat --json` object: snake_case, the service's tool calls, USD costs. */
 export interface ChatJson {
   model: string;
   content: string;

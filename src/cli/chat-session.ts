@@ -4,17 +4,22 @@
  * to the state database after every turn (src/cli/session-store.ts).
  *
  * The prompt is laid out for Moonshot's automatic prompt cache, which hits on a run of whole
- * leading messages identical to an earlier request's (docs/moonshot-wire.md, "Prompt caching"):
+ * leading messages identical to an earlier request's (docs/moonshot-wire.md, "Usage"):
  * the system prompt first, then the conversation in the order it happened, file messages where
  * they were added. Nothing already sent is ever reordered, so every turn's prompt starts with the
  * previous turn's whole prompt.
  */
-import type { ChatMessage, ChatRequest, ChatResult, StreamEvent, ToolCall } from "../chat/types.ts";
-import type { Kimi } from "../client.ts";
-import { withFileMessages } from "../files/chat-with-files.ts";
-import { AbortError } from "../http/errors.ts";
-import { estimatePromptTokens } from "../tokens/local-estimator.ts";
-import { toolMessageFor } from "../tools/tool-messages.ts";
+import {
+  AbortError,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResult,
+  estimatePromptTokens,
+  type Kimi,
+  type StreamEvent,
+  type ToolCall,
+} from "kimi-provider";
+import { toolMessageFor, withFileMessages } from "kimi-provider/internal";
 import { AnswerPrinter, type ReasoningDisplay } from "./answer-printer.ts";
 import { formatCount, formatPercent, formatUsd, plural } from "./format.ts";
 import { type SessionUsage, type StoredSession, saveSession } from "./session-store.ts";

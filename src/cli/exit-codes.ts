@@ -1,5 +1,5 @@
 /**
- * The CLI's exit codes, a contract scripts depend on (issue #5): keep them stable.
+ * The CLI's exit codes, a contract scripts depend on: keep them stable.
  */
 
 /** Every exit code the CLI uses. */

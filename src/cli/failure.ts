@@ -8,8 +8,8 @@ import {
   FileValidationError,
   InvalidRequestError,
   KimiError,
-} from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
+} from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import { EXIT, type ExitCode } from "./exit-codes.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -7,7 +7,7 @@
  * no prompt, and a SIGINT cancels the answer in progress or, between turns, ends the session.
  */
 import { createInterface } from "node:readline";
-import { AbortError } from "../http/errors.ts";
+import { AbortError } from "kimi-provider";
 import { summaryLine } from "./chat-report.ts";
 import type { ChatSession } from "./chat-session.ts";
 import type { CliContext } from "./context.ts";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `kimi-provider`: the command-line face of the library (issue #5).
+ * `kimi-provider`: the command-line face of the library.
  *
  * This entry point stays tiny so `kimi-provider --help` starts fast: it reads the command name,
  * prints help texts itself, and imports a command's module (and through it the library, or the

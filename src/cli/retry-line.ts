@@ -3,7 +3,7 @@
  * and whether the service asked for that wait ("rate limited: waiting 2 s as the service
  * asked (retry 1 of 2)").
  */
-import type { RetryEvent } from "../http/transport.ts";
+import type { RetryEvent } from "kimi-provider";
 
 /** Seconds for people: `2 s`, `0.5 s`, `1.3 s`. */
 function seconds(ms: number): string {

@@ -6,14 +6,15 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { KimiWarning } from "../chat/warnings.ts";
-import { createKimi, type Kimi, type KimiOptions } from "../client.ts";
-import { resolveConfig } from "../config/config.ts";
+import type { KimiWarning } from "kimi-provider";
+import { createKimi, type Kimi, type KimiOptions, type RetryEvent } from "kimi-provider";
+import {
+  isLoopbackBaseURL,
+  redactText,
+  resolveConfig,
+  resolveStateDir,
+} from "kimi-provider/internal";
 import type { RunningEmulator } from "../emulator/index.ts";
-import { resolveStateDir } from "../files/state-dir.ts";
-import { isLoopbackBaseURL } from "../http/loopback-url.ts";
-import { redactText } from "../http/redact.ts";
-import type { RetryEvent } from "../http/transport.ts";
 import type { CliContext } from "./context.ts";
 import { retryLine } from "./retry-line.ts";
 import { verboseLogger } from "./verbose-log.ts";

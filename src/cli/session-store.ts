@@ -6,8 +6,8 @@
  * a thinking model accepts the resumed history) and rewritten whole in one transaction after each
  * turn: a crash leaves the previous turn's state, never half a turn.
  */
-import type { ChatMessage, ToolDefinition } from "../chat/types.ts";
-import { openStateDatabase } from "../state/state-database.ts";
+import type { ChatMessage, ToolDefinition } from "kimi-provider";
+import { openStateDatabase } from "kimi-provider/internal";
 import { UsageError } from "./usage-error.ts";
 
 /** Settings of a session that are not messages: what the next turn is sent with. */

@@ -3,8 +3,7 @@
  * returns what the session loop does next: keep reading, leave, or send a turn (`/retry`).
  */
 import { writeFile } from "node:fs/promises";
-import type { ChatMessage } from "../chat/types.ts";
-import { findCatalogModel } from "../models/catalog.ts";
+import { type ChatMessage, findCatalogModel } from "kimi-provider";
 import type { ReasoningDisplay } from "./answer-printer.ts";
 import type { ChatSession } from "./chat-session.ts";
 import { didYouMean } from "./did-you-mean.ts";

@@ -6,7 +6,7 @@
  * session stopping.
  */
 import { spawn } from "node:child_process";
-import type { ToolCall } from "../chat/types.ts";
+import type { ToolCall } from "kimi-provider";
 
 /** Longest tool output sent back, in characters; beyond it the output is cut and marked. */
 const MAX_OUTPUT_CHARS = 100_000;

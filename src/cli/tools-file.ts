@@ -1,9 +1,9 @@
 /**
  * `chat --tools FILE`: a JSON array of tool definitions in Moonshot's wire shape
  * (`{type: "function", function: {name, description, parameters}}`, or
- * `{type: "builtin_function", function: {name: "$web_search"}}`, reference §2.4, §2.5).
+ * `{type: "builtin_function", function: {name: "$web_search"}}`, docs/moonshot-wire.md, "Tools" and "Web search").
  */
-import type { ToolDefinition } from "../chat/types.ts";
+import type { ToolDefinition } from "kimi-provider";
 import { readTextFile } from "./input-text.ts";
 import { UsageError } from "./usage-error.ts";
 

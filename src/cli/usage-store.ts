@@ -6,8 +6,13 @@
  * transaction, so parallel runs never lose each other's rows.
  */
 import type { DatabaseSync } from "node:sqlite";
-import { emptyUsageTotals, type RecordableCall, type UsageTotals } from "../cost/ledger.ts";
-import { openStateDatabase, stateDatabasePath } from "../state/state-database.ts";
+import type { RecordableCall } from "kimi-provider";
+import {
+  emptyUsageTotals,
+  openStateDatabase,
+  stateDatabasePath,
+  type UsageTotals,
+} from "kimi-provider/internal";
 
 /** What `kimi-provider usage --json` prints: the totals since `since`, overall and per model. */
 export interface StoredUsage extends UsageTotals {

@@ -4,8 +4,8 @@
  * the key to the terminal.
  */
 
-import { redactText } from "../http/redact.ts";
-import type { DebugEvent } from "../http/transport.ts";
+import type { DebugEvent } from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import type { Terminal } from "./terminal.ts";
 
 /** Longest request body shown in full; longer ones are cut (file contents can be large). */

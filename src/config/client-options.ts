@@ -4,8 +4,8 @@
  * (or a cast) can pass anything; a wrong type fails here with a `ConfigurationError` naming the
  * option and the fix, never later as a raw `TypeError` or a silently ignored setting.
  */
-import { ConfigurationError } from "../http/errors.ts";
-import { headersProblem } from "../http/header-check.ts";
+import { ConfigurationError } from "../errors/error-classes.ts";
+import { headersProblem } from "./header-check.ts";
 import { typeName } from "./type-name.ts";
 
 /** The options this module checks, as given (unknown types: they may come from JavaScript). */
@@ -21,7 +21,9 @@ export interface UncheckedClientOptions {
 }
 
 function refuse(option: string, rule: string, fix: string): never {
-  throw new ConfigurationError(option, `Invalid option \`${option}\`: ${rule}. ${fix}`);
+  throw new ConfigurationError(`Invalid option \`${option}\`: ${rule}. ${fix}`, {
+    setting: option,
+  });
 }
 
 function checkFunction(option: string, value: unknown, fix: string): void {

@@ -2,11 +2,11 @@
  * Configuration: the `KIMI_*` environment variables, overridden by options given in code,
  * validated once at the boundary. Everything past {@link resolveConfig} trusts its values.
  */
-import { ConfigurationError } from "../http/errors.ts";
+import { ConfigurationError } from "../errors/error-classes.ts";
 import { DEFAULT_MODEL_ID } from "../models/catalog.ts";
 import { typeName } from "./type-name.ts";
 
-/** International host. */
+/** Moonshot's international API (keys from platform.moonshot.ai); the default base URL. */
 export const MOONSHOT_INTERNATIONAL_BASE_URL = "https://api.moonshot.ai/v1";
 /** Mainland China host (separate accounts and keys). */
 export const MOONSHOT_CHINA_BASE_URL = "https://api.moonshot.cn/v1";
@@ -60,7 +60,7 @@ export interface KimiSettings {
   maxStreamEventBytes?: number | undefined;
 }
 
-/** Validated settings. */
+/** The settings a client runs with, after defaults and validation (see `createKimi`). */
 export interface ResolvedConfig {
   apiKey: string | undefined;
   baseURL: string;
@@ -117,10 +117,9 @@ function fail(
   fix: string,
 ): never {
   const shown = setting === "apiKey" ? "(hidden)" : JSON.stringify(value);
-  throw new ConfigurationError(
-    ENVIRONMENT_VARIABLES[setting],
-    `Invalid ${describe(setting, source)}=${shown}: ${rule}. ${fix}`,
-  );
+  throw new ConfigurationError(`Invalid ${describe(setting, source)}=${shown}: ${rule}. ${fix}`, {
+    setting: ENVIRONMENT_VARIABLES[setting],
+  });
 }
 
 /**
@@ -191,10 +190,62 @@ function envValue(
   const value: unknown = env[name];
   if (value === undefined || typeof value === "string") return value;
   throw new ConfigurationError(
-    name,
     `Invalid ${name} in option \`env\`: must be a string, not ${typeName(value)}. Pass environment values as strings.`,
+    { setting: name },
   );
 }
+
+/** The numeric settings, all read the same way. */
+type NumericSetting =
+  | "temperature"
+  | "maxTokens"
+  | "timeoutMs"
+  | "maxRetries"
+  | "maxResponseBytes"
+  | "maxStreamEventBytes";
+
+/** How one numeric setting is checked, and what its error says. */
+interface NumericSettingRule {
+  check: NumberRule;
+  /** What a valid value is, for the error. */
+  rule: string;
+  /** What to set instead, for the error. */
+  fix: string;
+}
+
+/** Every numeric setting's range and messages: one row each. */
+const NUMERIC_SETTINGS: Record<NumericSetting, NumericSettingRule> = {
+  temperature: {
+    check: { min: 0, max: 1 },
+    rule: "must be a number from 0 to 1 (Moonshot rejects anything above 1)",
+    fix: "Set it between 0 and 1, e.g. 0.5.",
+  },
+  maxTokens: {
+    check: { integer: true, above: 0 },
+    rule: "must be a positive whole number of tokens",
+    fix: "Set it to e.g. 32768.",
+  },
+  timeoutMs: {
+    check: { integer: true, above: 0 },
+    rule: "must be a positive whole number of milliseconds",
+    fix: "Set it to e.g. 600000 (10 minutes).",
+  },
+  maxRetries: {
+    check: { integer: true, min: 0, max: 10 },
+    rule: "must be a whole number from 0 to 10",
+    fix: "Set it to e.g. 2.",
+  },
+  maxResponseBytes: {
+    check: { integer: true, above: 0 },
+    rule: "must be a positive whole number of bytes",
+    fix: `Set it to e.g. ${DEFAULTS.maxResponseBytes} (64 MiB).`,
+  },
+  maxStreamEventBytes: {
+    check: { integer: true, above: 0 },
+    rule: "must be a positive whole number of bytes",
+    fix: `Set it to e.g. ${DEFAULTS.maxStreamEventBytes} (8 MiB).`,
+  },
+};
 
 /** Visible ASCII only: an HTTP header value cannot carry anything else, and keys never do. */
 const KEY_CHARACTERS = /^[\x21-\x7e]+$/;
@@ -214,14 +265,14 @@ export function resolveConfig(
 ): ResolvedConfig {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ConfigurationError(
-      "options",
       `createKimi() takes an options object, not ${typeName(options)}. Pass e.g. { apiKey, baseURL }, or nothing to read KIMI_* from the environment.`,
+      { setting: "options" },
     );
   }
   if (env === null || typeof env !== "object" || Array.isArray(env)) {
     throw new ConfigurationError(
-      "env",
       `Invalid option \`env\`: must be an object of environment variables (like process.env), not ${typeName(env)}.`,
+      { setting: "env" },
     );
   }
   const keyOption = stringOption("apiKey", options.apiKey, "Pass the key as a string.");
@@ -310,74 +361,17 @@ export function resolveConfig(
     modelFallback = known;
   }
 
-  const [tempRaw, tempSource] = pick(options.temperature, envValue(env, "temperature"));
-  const temperature =
-    readNumber(
-      "temperature",
-      tempRaw,
-      tempSource,
-      { min: 0, max: 1 },
-      "must be a number from 0 to 1 (Moonshot rejects anything above 1)",
-      "Set it between 0 and 1, e.g. 0.5.",
-    ) ?? DEFAULTS.temperature;
-
-  const [maxRaw, maxSource] = pick(options.maxTokens, envValue(env, "maxTokens"));
-  const maxTokens =
-    readNumber(
-      "maxTokens",
-      maxRaw,
-      maxSource,
-      { integer: true, above: 0 },
-      "must be a positive whole number of tokens",
-      "Set it to e.g. 32768.",
-    ) ?? DEFAULTS.maxTokens;
-
-  const [timeoutRaw, timeoutSource] = pick(options.timeoutMs, envValue(env, "timeoutMs"));
-  const timeoutMs =
-    readNumber(
-      "timeoutMs",
-      timeoutRaw,
-      timeoutSource,
-      { integer: true, above: 0 },
-      "must be a positive whole number of milliseconds",
-      "Set it to e.g. 600000 (10 minutes).",
-    ) ?? DEFAULTS.timeoutMs;
-
-  const [retriesRaw, retriesSource] = pick(options.maxRetries, envValue(env, "maxRetries"));
-  const maxRetries =
-    readNumber(
-      "maxRetries",
-      retriesRaw,
-      retriesSource,
-      { integer: true, min: 0, max: 10 },
-      "must be a whole number from 0 to 10",
-      "Set it to e.g. 2.",
-    ) ?? DEFAULTS.maxRetries;
-
-  const [bodyRaw, bodySource] = pick(options.maxResponseBytes, envValue(env, "maxResponseBytes"));
-  const maxResponseBytes =
-    readNumber(
-      "maxResponseBytes",
-      bodyRaw,
-      bodySource,
-      { integer: true, above: 0 },
-      "must be a positive whole number of bytes",
-      `Set it to e.g. ${DEFAULTS.maxResponseBytes} (64 MiB).`,
-    ) ?? DEFAULTS.maxResponseBytes;
-
-  const [eventRaw, eventSource] = pick(
-    options.maxStreamEventBytes,
-    envValue(env, "maxStreamEventBytes"),
-  );
-  const maxStreamEventBytes =
-    readNumber(
-      "maxStreamEventBytes",
-      eventRaw,
-      eventSource,
-      { integer: true, above: 0 },
-      "must be a positive whole number of bytes",
-      `Set it to e.g. ${DEFAULTS.maxStreamEventBytes} (8 MiB).`,
-    ) ?? DEFAULTS.maxStreamEventBytes;
+  const numbers = {} as Record<NumericSetting, number>;
+  for (const [setting, rule] of Object.entries(NUMERIC_SETTINGS) as [
+    NumericSetting,
+    NumericSettingRule,
+  ][]) {
+    const [raw, source] = pick(options[setting], envValue(env, setting));
+    numbers[setting] =
+      readNumber(setting, raw, source, rule.check, rule.rule, rule.fix) ?? DEFAULTS[setting];
+  }
+  const { temperature, maxTokens, timeoutMs, maxRetries, maxResponseBytes, maxStreamEventBytes } =
+    numbers;
 
   return {
     apiKey,

@@ -1,10 +1,10 @@
 /**
- * The cost of one call, from the catalog's prices (reference §3.5, §7).
+ * The cost of one call, from the catalog's prices (docs/moonshot-wire.md, "Prices" and "Accounts and hosts").
  *
  * `prompt_tokens` includes cached tokens: cached ones are billed at the cache-hit price and the
  * rest at the cache-miss price. Models without a cache-hit price (moonshot-v1,
  * kimi-thinking-preview) bill every input token at the miss price. `$web_search` calls add a flat
- * fee each (reference §2.5).
+ * fee each (docs/moonshot-wire.md, "Web search").
  */
 import { WEB_SEARCH_FEE_USD } from "../models/catalog.ts";
 import type { ModelInfo } from "../models/model-info.ts";
@@ -47,6 +47,37 @@ function money(value: number): number {
  */
 export function addCost(total: number | null, cost: number | null): number | null {
   return total === null || cost === null ? null : money(total + cost);
+}
+
+/** A cost of nothing (no call made yet), for `model`. */
+export function zeroCost(model: string): CostBreakdown {
+  return {
+    model,
+    input: 0,
+    cachedInput: 0,
+    uncachedInput: 0,
+    output: 0,
+    webSearch: 0,
+    total: 0,
+    currency: "USD",
+  };
+}
+
+/**
+ * The cost of two calls together, field by field: an unknown part (`null`) stays unknown. The
+ * model is the first one's (the calls of one run use one model).
+ */
+export function sumCost(sum: CostBreakdown, cost: CostBreakdown): CostBreakdown {
+  return {
+    model: sum.model,
+    input: addCost(sum.input, cost.input),
+    cachedInput: addCost(sum.cachedInput, cost.cachedInput),
+    uncachedInput: addCost(sum.uncachedInput, cost.uncachedInput),
+    output: addCost(sum.output, cost.output),
+    webSearch: addCost(sum.webSearch, cost.webSearch) ?? 0,
+    total: addCost(sum.total, cost.total),
+    currency: "USD",
+  };
 }
 
 function price(tokens: number, perMillion: number | null): number | null {

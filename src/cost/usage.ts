@@ -1,5 +1,5 @@
 /**
- * Usage extraction from every placement Moonshot uses (reference §3.3, §3.4).
+ * Usage extraction from every placement Moonshot uses (docs/moonshot-wire.md, "Usage").
  *
  * - Non-streaming: top-level `usage`.
  * - Streaming without `include_usage`: `choices[0].usage` on the finish chunk (non-standard).
@@ -11,7 +11,7 @@
 
 /** Token usage of one call. */
 export interface Usage {
-  /** Prompt tokens, cached ones included (reference §3.4). */
+  /** Prompt tokens, cached ones included (docs/moonshot-wire.md, "Usage"). */
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
@@ -85,7 +85,7 @@ export function parseUsage(raw: unknown): Usage | undefined {
 
 /**
  * Usage carried by one response body or stream chunk: top-level `usage` first (non-streaming, or
- * the `include_usage` chunk), else `choices[0].usage` (the finish chunk, reference §3.3).
+ * the `include_usage` chunk), else `choices[0].usage` (the finish chunk, docs/moonshot-wire.md, "Usage").
  */
 export function extractUsage(body: unknown): Usage | undefined {
   if (body === null || typeof body !== "object") return undefined;

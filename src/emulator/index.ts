@@ -4,7 +4,8 @@
  */
 export type { Lineup } from "../models/lineup.ts";
 export type { FaultKind, FaultMatch, FaultSpec } from "./faults.ts";
-export type { FileObject } from "./file-store.ts";
+/** The files the emulator stores, as its API returns them; a `FileObject` of kimi-provider. */
+export type { FileObject as EmulatorFileObject } from "./file-store.ts";
 export type { RecordedRequest } from "./request-log.ts";
 export type {
   EmulatorBalance,

@@ -4,8 +4,9 @@
  * result says which files failed and why. Nothing is deleted unless asked
  * (`deleteUploadedOnFailure`), and then only the files this batch itself uploaded.
  */
-import { AbortError } from "../http/errors.ts";
-import { mapSettled } from "./concurrency.ts";
+
+import { mapSettled } from "../async/concurrency.ts";
+import { AbortError } from "../errors/error-classes.ts";
 import type { FilePurpose } from "./file-object.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
 import type { FilesApi, UploadedFile } from "./files-api.ts";
@@ -32,7 +33,7 @@ export interface UploadProgress {
   error?: unknown;
 }
 
-/** Options of a batch upload. */
+/** Options of `files.uploadMany()`: concurrency, progress callback, cancellation, clean-up on failure. */
 export interface BatchUploadOptions {
   /** Purpose for items that do not name one (default `"file-extract"`). */
   purpose?: FilePurpose;

@@ -8,6 +8,8 @@
  * Why the text and not the id: Moonshot does not accept a file id as message content; its docs
  * say to paste the content endpoint's string into a system message (docs/moonshot-wire.md, "Files").
  */
+import { mapSettled } from "../async/concurrency.ts";
+import { EventQueue } from "../async/event-queue.ts";
 import type {
   ChatMessage,
   ChatRequest,
@@ -16,10 +18,8 @@ import type {
   StreamEvent,
   ToolDefinition,
 } from "../chat/types.ts";
-import { AbortError, ContextOverflowError } from "../http/errors.ts";
+import { AbortError, ContextOverflowError } from "../errors/error-classes.ts";
 import { estimateTextTokens } from "../tokens/local-estimator.ts";
-import { mapSettled } from "./concurrency.ts";
-import { EventQueue } from "./event-queue.ts";
 import type { FileContent } from "./file-content.ts";
 import { filesInUse } from "./file-registry.ts";
 import { type FileInput, type PreparedFile, prepareFile } from "./file-source.ts";
@@ -58,7 +58,7 @@ export interface ChatWithFilesRequest extends ChatRequest {
   files: ChatFileItem[];
 }
 
-/** Per-call options. */
+/** Options of `files.chatWithFiles()` and `streamWithFiles()`: the call's options plus upload concurrency. */
 export interface ChatWithFilesOptions extends RequestOptions {
   /** Uploads in flight at once (default 4). */
   concurrency?: number;
@@ -72,7 +72,7 @@ export interface FilesDeletion {
   failed: { id: string; error: unknown }[];
 }
 
-/** Result of a chat with files. */
+/** What `files.chatWithFiles()` resolves with: the answer, the files, their texts, and their deletion. */
 export interface ChatWithFilesResult {
   /** The chat's answer. */
   result: ChatResult;
@@ -233,8 +233,15 @@ export function streamWithFiles(
   request: ChatWithFilesRequest,
   options: ChatWithFilesOptions = {},
 ): FilesChatStream {
-  const queue = new EventQueue<StreamEvent>();
   const controller = new AbortController();
+  // Leaving the loop early stops the chat and waits for the files to be deleted.
+  const queue = new EventQueue<StreamEvent>({
+    iteratedTwice: "A chat-with-files stream's events can be iterated only once.",
+    onReturn: async () => {
+      controller.abort();
+      await result.catch(() => undefined);
+    },
+  });
   const onCallerAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
   else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -273,16 +280,6 @@ export function streamWithFiles(
 
   return {
     result,
-    [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
-      return {
-        next: () => queue.next(),
-        // Leaving the loop early stops the chat and waits for the files to be deleted.
-        return: async () => {
-          controller.abort();
-          await result.catch(() => undefined);
-          return { value: undefined, done: true };
-        },
-      };
-    },
+    [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
   };
 }

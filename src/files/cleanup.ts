@@ -9,14 +9,16 @@
  * Both skip the files of a live process (an upload or chat-with-files still running, here or in
  * another process on this machine) unless `force`, and list the account again at the end.
  */
-import { KimiError, StateError } from "../http/errors.ts";
+
+import { mapSettled } from "../async/concurrency.ts";
+import { StateError } from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import { currentProcess, isProcessAlive, type ProcessIdentity } from "../state/process-identity.ts";
-import { mapSettled } from "./concurrency.ts";
 import type { FileObject } from "./file-object.ts";
 import { entryOwner, filesInUse, type RegistryEntry, uploadsInFlight } from "./file-registry.ts";
 import type { FilesApi } from "./files-api.ts";
 
-/** Options of `files.cleanup()`. */
+/** Options of `files.cleanup()`: which files to delete (age, all of the account) and how. */
 export interface CleanupOptions {
   /** Delete every file of the account, not only the tracked ones. */
   all?: boolean;
@@ -150,10 +152,8 @@ function assertRecorded(files: FilesApi, unrecorded: Deletions["unrecorded"]): v
   const ids = unrecorded.map((u) => u.id).join(", ");
   const cause = first.error.cause instanceof StateError ? first.error.cause : first.error;
   throw new StateError(
-    cause.code,
-    cause.path,
     `Cleanup deleted ${unrecorded.length} file(s) from the account (${ids}), but could not record it in the local registry ${files.registry.path}: ${cause.message} Until that is fixed the registry still lists them; the next cleanup reports them as already gone.`,
-    { cause: first.error },
+    { code: cause.code, path: cause.path, cause: first.error },
   );
 }
 

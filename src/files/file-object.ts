@@ -1,9 +1,9 @@
 /**
- * Wire shapes of Moonshot's file API (reference §4.2) and the purposes it accepts.
+ * Wire shapes of Moonshot's file API (docs/moonshot-wire.md, "Files") and the purposes it accepts.
  */
 
 /**
- * Purposes Moonshot accepts for `POST /v1/files` (reference §4.2): `file-extract` (text is
+ * Purposes Moonshot accepts for `POST /v1/files` (docs/moonshot-wire.md, "Files"): `file-extract` (text is
  * extracted for chat), `image` and `video` (referenced as `ms://<id>` in vision messages),
  * `batch` (JSONL input of a batch job).
  */
@@ -17,7 +17,7 @@ export function isFilePurpose(value: unknown): value is FilePurpose {
   return typeof value === "string" && (FILE_PURPOSES as readonly string[]).includes(value);
 }
 
-/** A file as `GET /v1/files/{id}` returns it (reference §4.2). */
+/** A file as `GET /v1/files/{id}` returns it (docs/moonshot-wire.md, "Files"). */
 export interface FileObject {
   /** 20-character xid, e.g. `cnoki7pkqq4r540f4q6g`. */
   id: string;
@@ -52,14 +52,14 @@ export interface FileList {
   has_more?: boolean;
 }
 
-/** Per-file limit enforced by Moonshot: 100 MB (reference §4.2). */
+/** Per-file limit enforced by Moonshot: 100 MB (docs/moonshot-wire.md, "Files"). */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** Per-account file count limit (reference §4.2). */
+/** Per-account file count limit (docs/moonshot-wire.md, "Files"). */
 export const MAX_FILES_PER_ACCOUNT = 1_000;
-/** Per-account total storage limit: 10 GB (reference §4.2). */
+/** Per-account total storage limit: 10 GB (docs/moonshot-wire.md, "Files"). */
 export const MAX_TOTAL_BYTES = 10 * 1024 * 1024 * 1024;
 
-/** The `ms://<id>` reference a vision message uses for an uploaded image or video (§4.2). */
+/** The `ms://<id>` reference a vision message uses for an uploaded image or video (docs/moonshot-wire.md, "Files"). */
 export function msReference(id: string): string {
   return `ms://${id}`;
 }

@@ -116,7 +116,7 @@ export function entryOwner(entry: RegistryEntry): ProcessIdentity {
 
 /** The uploaded-file registry stored under a state directory. */
 export class FileRegistry {
-  /** The state directory. */
+  /** The directory holding the local state (`state.db`). */
   readonly stateDir: string;
   /** Path of the state database that holds the registry. */
   readonly path: string;

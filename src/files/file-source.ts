@@ -1,12 +1,12 @@
 /**
  * Turns what the caller gave (a path, a Blob, bytes) into an uploadable Blob, after the
  * client-side checks that must pass before any byte is sent: the file exists and is readable,
- * is a regular file, is not empty, is at most 100 MB (reference §4.2), and the purpose is known.
+ * is a regular file, is not empty, is at most 100 MB (docs/moonshot-wire.md, "Files"), and the purpose is known.
  */
 import { basename, resolve } from "node:path";
-import { FileValidationError } from "../http/errors.ts";
+import { fsModule, fsPromises } from "../async/lazy-fs.ts";
+import { FileValidationError } from "../errors/error-classes.ts";
 import { FILE_PURPOSES, type FilePurpose, isFilePurpose, MAX_FILE_BYTES } from "./file-object.ts";
-import { fsModule, fsPromises } from "./lazy-fs.ts";
 
 /** What can be uploaded: a path on disk, a `Blob`/`File`, or bytes (`Buffer`, `Uint8Array`). */
 export type FileInput = string | Blob | Uint8Array;
@@ -23,7 +23,7 @@ export interface PreparedFile {
   blob: Blob;
 }
 
-/** Name used for bytes given without a file name (Moonshot's own default, reference §4.2). */
+/** Name used for bytes given without a file name (Moonshot's own default, docs/moonshot-wire.md, "Files"). */
 export const DEFAULT_UPLOAD_FILENAME = "upload";
 
 function megabytes(bytes: number): string {
@@ -34,8 +34,8 @@ function megabytes(bytes: number): string {
 export function checkPurpose(label: string, purpose: unknown): FilePurpose {
   if (!isFilePurpose(purpose)) {
     throw new FileValidationError(
-      label,
       `Cannot upload ${label}: purpose ${JSON.stringify(purpose)} is not one Moonshot accepts. Use one of ${FILE_PURPOSES.map((p) => `"${p}"`).join(", ")} ("file-extract" for documents to chat about, "image"/"video" for vision).`,
+      { file: label },
     );
   }
   return purpose;
@@ -45,14 +45,14 @@ export function checkPurpose(label: string, purpose: unknown): FilePurpose {
 export function checkSize(label: string, bytes: number): void {
   if (bytes === 0) {
     throw new FileValidationError(
-      label,
       `Cannot upload ${label}: the file is empty (0 bytes) and Moonshot refuses empty files. Check you passed the right file.`,
+      { file: label },
     );
   }
   if (bytes > MAX_FILE_BYTES) {
     throw new FileValidationError(
-      label,
       `Cannot upload ${label}: it is ${megabytes(bytes)} (${bytes} bytes), over Moonshot's 100 MB per-file limit. Split or compress it first.`,
+      { file: label },
     );
   }
 }
@@ -74,8 +74,8 @@ async function preparePath(
     const info = await stat(absolute);
     if (!info.isFile()) {
       throw new FileValidationError(
-        path,
         `Cannot upload ${path}: it is ${info.isDirectory() ? "a directory" : "not a regular file"}. Pass the path of a file.`,
+        { file: path },
       );
     }
     size = info.size;
@@ -85,17 +85,19 @@ async function preparePath(
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") {
       throw new FileValidationError(
-        path,
         `Cannot upload ${path}: no such file (resolved to ${absolute}). Check the path; relative paths are resolved from ${process.cwd()}.`,
+        { file: path },
       );
     }
     if (code === "EACCES" || code === "EPERM") {
       throw new FileValidationError(
-        path,
         `Cannot upload ${path}: the file is not readable by this process. Fix its permissions (e.g. chmod u+r) or run as its owner.`,
+        { file: path },
       );
     }
-    throw new FileValidationError(path, `Cannot upload ${path}: ${String(error)}. Check the file.`);
+    throw new FileValidationError(`Cannot upload ${path}: ${String(error)}. Check the file.`, {
+      file: path,
+    });
   }
   checkSize(path, size);
   const { openAsBlob } = await fsModule();
@@ -116,8 +118,8 @@ export async function prepareFile(
   if (typeof input === "string") {
     if (input.trim() === "") {
       throw new FileValidationError(
-        input,
         "Cannot upload: the file path is empty. Pass the path of a file.",
+        { file: input },
       );
     }
     checkPurpose(input, purpose);
@@ -141,8 +143,8 @@ export async function prepareFile(
     };
   } else {
     throw new FileValidationError(
-      String(input),
       "Cannot upload: expected a file path (string), a Blob/File, or bytes (Buffer/Uint8Array).",
+      { file: String(input) },
     );
   }
   return { ...prepared, purpose: checkPurpose(prepared.label, purpose) };

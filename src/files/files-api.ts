@@ -4,16 +4,15 @@
  * chat-with-files.
  */
 
-import { abortableSleep } from "../http/abortable-sleep.ts";
 import {
   AbortError,
   ConfigurationError,
   InvalidRequestError,
-  KimiError,
   StateError,
-} from "../http/errors.ts";
+} from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import { checkSignal } from "../http/request-check.ts";
-import { retryDelayMs } from "../http/retry-policy.ts";
+import { retryServiceRefusals } from "../http/retry-policy.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { currentProcess } from "../state/process-identity.ts";
 import {
@@ -33,7 +32,6 @@ import {
 } from "./chat-with-files.ts";
 import { type CleanupOptions, type CleanupReport, cleanupFiles } from "./cleanup.ts";
 import { type FileContent, parseFileContent } from "./file-content.ts";
-import { fileError } from "./file-errors.ts";
 import {
   type FileDeleted,
   type FileList,
@@ -176,7 +174,7 @@ export class FilesApi {
           // the attempt ended, for cleanup() to reconcile against the account's file list.
           await this.registry.markEnded(key, new Date()).catch(() => undefined);
         }
-        throw fileError(error, { label: prepared.label, baseURL: this.baseURL });
+        throw error;
       }
       await this.registry.confirm(key, file.id, new Date());
       this.#names.set(file.id, prepared.filename);
@@ -192,39 +190,23 @@ export class FilesApi {
   }
 
   /**
-   * Sends the multipart request. Retries only failures the service answered (429/5xx): those
-   * stored nothing. A lost connection is not retried, since retrying could store a duplicate.
+   * Sends the multipart request. The transport retries only failures the service answered
+   * (429/5xx): those stored nothing. A lost connection is not retried, since retrying could store
+   * a duplicate.
    */
-  async #postFile(prepared: PreparedFile, signal: AbortSignal | undefined): Promise<FileObject> {
-    const policy = this.#http.options.retry;
-    for (let attempt = 0; ; attempt++) {
-      const form = new FormData();
-      form.append("purpose", prepared.purpose);
-      form.append("file", prepared.blob, prepared.filename);
-      try {
-        return await this.#http.json<FileObject>({
-          method: "POST",
-          path: "/files",
-          body: form,
-          signal,
-          maxRetries: 0,
-        });
-      } catch (error) {
-        const answered =
-          error instanceof KimiError && error.status !== undefined && error.retryable;
-        if (!answered || attempt >= policy.maxRetries || signal?.aborted) throw error;
-        const delayMs = retryDelayMs(attempt + 1, error, policy);
-        this.#http.options.onRetry?.({
-          attempt: attempt + 1,
-          maxRetries: policy.maxRetries,
-          delayMs,
-          error,
-          method: "POST",
-          path: "/files",
-        });
-        await abortableSleep(delayMs, signal);
-      }
-    }
+  #postFile(prepared: PreparedFile, signal: AbortSignal | undefined): Promise<FileObject> {
+    // A FormData is re-serialized on every attempt, Blob included.
+    const form = new FormData();
+    form.append("purpose", prepared.purpose);
+    form.append("file", prepared.blob, prepared.filename);
+    return this.#http.json<FileObject>({
+      method: "POST",
+      path: "/files",
+      body: form,
+      signal,
+      retryWhen: retryServiceRefusals,
+      file: { label: prepared.label },
+    });
   }
 
   /** Lists every file of the account (`GET /v1/files`). */
@@ -239,15 +221,12 @@ export class FilesApi {
 
   /** One file's metadata (`GET /v1/files/{id}`); unknown ids throw {@link NotFoundError}. */
   async get(id: string, options: FileCallOptions = {}): Promise<FileObject> {
-    try {
-      return await this.#http.json<FileObject>({
-        method: "GET",
-        path: fileIdPath(id),
-        signal: options.signal,
-      });
-    } catch (error) {
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
-    }
+    return this.#http.json<FileObject>({
+      method: "GET",
+      path: fileIdPath(id),
+      signal: options.signal,
+      file: { fileId: id },
+    });
   }
 
   /**
@@ -256,21 +235,13 @@ export class FilesApi {
    * system message (docs/moonshot-wire.md, "Files").
    */
   async content(id: string, options: FileCallOptions = {}): Promise<FileContent> {
-    let raw: string;
-    try {
-      raw = await this.#http.text({
-        method: "GET",
-        path: `${fileIdPath(id)}/content`,
-        signal: options.signal,
-      });
-    } catch (error) {
-      const label = this.#names.get(id);
-      throw fileError(error, {
-        fileId: id,
-        baseURL: this.baseURL,
-        ...(label === undefined ? {} : { label }),
-      });
-    }
+    const label = this.#names.get(id);
+    const raw = await this.#http.text({
+      method: "GET",
+      path: `${fileIdPath(id)}/content`,
+      signal: options.signal,
+      file: label === undefined ? { fileId: id } : { fileId: id, label },
+    });
     try {
       return parseFileContent(raw, id);
     } catch (error) {
@@ -291,12 +262,13 @@ export class FilesApi {
         method: "DELETE",
         path: fileIdPath(id),
         signal: options.signal,
+        file: { fileId: id },
       });
     } catch (error) {
       if (error instanceof KimiError && error.code === "not_found") {
         await this.#forget([id], "was already gone from the account");
       }
-      throw fileError(error, { fileId: id, baseURL: this.baseURL });
+      throw error;
     }
     await this.#forget([id], "was deleted from the account");
     return result;
@@ -309,10 +281,8 @@ export class FilesApi {
     } catch (error) {
       if (!(error instanceof StateError)) throw error;
       throw new StateError(
-        error.code,
-        error.path,
         `File ${ids.join(", ")} ${what}, but that could not be recorded in the local registry: ${error.message} Until then the registry still lists it; a later cleanup reports it as already gone.`,
-        { cause: error },
+        { code: error.code, path: error.path, cause: error },
       );
     }
   }
@@ -360,8 +330,8 @@ export class FilesApi {
   #requireChat(): ChatClientLike {
     if (!this.#chatClient) {
       throw new ConfigurationError(
-        "chatClient",
         "This FilesApi has no chat client. Use kimi.files from createKimi() to chat with files.",
+        { setting: "chatClient" },
       );
     }
     return this.#chatClient();

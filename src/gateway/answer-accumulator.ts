@@ -3,7 +3,8 @@
  * choice (for the reasoning memory) and the usage (for the ledger and the cost headers). Pure:
  * fed the decoded stream chunks one by one, or a whole non-stream body once.
  */
-import { extractUsage, type Usage } from "../cost/usage.ts";
+import type { Usage } from "kimi-provider";
+import { extractUsage } from "kimi-provider/internal";
 
 /** The first choice's assistant turn as the client will send it back. */
 export interface AnswerTurn {

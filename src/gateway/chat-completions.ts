@@ -7,10 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { computeCost } from "../cost/pricing.ts";
-import { emptyUsage } from "../cost/usage.ts";
-import { KimiError } from "../http/errors.ts";
-import { findCatalogModel } from "../models/catalog.ts";
+import { computeCost, findCatalogModel, KimiError } from "kimi-provider";
+import { emptyUsage } from "kimi-provider/internal";
 import type { AccessControl, ClientIdentity } from "./access-control.ts";
 import { AnswerAccumulator } from "./answer-accumulator.ts";
 import { checkChatBody } from "./chat-body.ts";

@@ -11,7 +11,7 @@
  */
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ConfigurationError } from "../http/errors.ts";
+import { ConfigurationError } from "kimi-provider";
 import { openServerDatabase } from "./server-database.ts";
 import type { SqlDatabase, SqlExecutor, SqlRow } from "./sql-database.ts";
 
@@ -85,8 +85,8 @@ export async function openEmbeddedDatabase(stateDir: string, serve: boolean): Pr
       };
     } else if (Date.now() > deadline) {
       throw new ConfigurationError(
-        "KIMI_STATE_DIR",
         `The gateway database in ${stateDir} is held by process ${lock.pid}, which is not a running gateway. Wait for it to finish, or stop it.`,
+        { setting: "KIMI_STATE_DIR" },
       );
     } else {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -6,7 +6,7 @@
  * key: the library's errors are redacted when they are built.
  */
 import type { ServerResponse } from "node:http";
-import { KimiError } from "../http/errors.ts";
+import { KimiError } from "kimi-provider";
 
 /** An error the gateway answers with. */
 export interface GatewayErrorBody {

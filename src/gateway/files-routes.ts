@@ -5,8 +5,8 @@
  * left behind. Listing, reading and content pass through as the service answers.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FilePurpose } from "../files/file-object.ts";
-import { FilesApi } from "../files/files-api.ts";
+import type { FilePurpose } from "kimi-provider";
+import { FilesApi } from "kimi-provider/internal";
 import { RelayedError } from "./chat-completions.ts";
 import { invalidRequest } from "./error-envelope.ts";
 import { readBody } from "./request-body.ts";

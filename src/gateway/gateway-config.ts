@@ -3,7 +3,7 @@
  * reasoning is remembered and the largest request body. Given as `startGateway` options or, on
  * the command line, as a JSON file (`--config FILE`); every field is optional.
  */
-import { ConfigurationError } from "../http/errors.ts";
+import { ConfigurationError } from "kimi-provider";
 import { DEFAULT_REASONING_TTL_MS } from "./reasoning-memory.ts";
 
 /** Each request repair, switchable. All on by default except `retiredModels`. */
@@ -66,7 +66,7 @@ export interface GatewayConfigInput {
 }
 
 function fail(source: string, message: string): never {
-  throw new ConfigurationError(source, `Gateway config (${source}): ${message}`);
+  throw new ConfigurationError(`Gateway config (${source}): ${message}`, { setting: source });
 }
 
 function positiveInteger(source: string, name: string, value: unknown, fallback: number): number {

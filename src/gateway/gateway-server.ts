@@ -6,11 +6,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConfigurationError, type RetryPolicy } from "kimi-provider";
+import { redactText, resolveStateDir } from "kimi-provider/internal";
 import type { EmulatorOptions, RunningEmulator } from "../emulator/index.ts";
-import { resolveStateDir } from "../files/state-dir.ts";
-import { ConfigurationError } from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
-import type { RetryPolicy } from "../http/retry-policy.ts";
 import { AccessControl, isLoopbackHost } from "./access-control.ts";
 import { RelayedError, relayedErrorBody, serveChatCompletion } from "./chat-completions.ts";
 import { errorBodyFor, GatewayRefusal, sendError } from "./error-envelope.ts";
@@ -98,8 +96,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   if (!keysRequired && !isLoopbackHost(host)) {
     await db.close();
     throw new ConfigurationError(
-      "--host",
       `Listening on ${host} would serve other machines, and this gateway has no keys. Create one first (\`kimi-provider gateway keys create NAME\`), or listen on 127.0.0.1.`,
+      { setting: "--host" },
     );
   }
   let upstream: Awaited<ReturnType<typeof openUpstream>>;

@@ -5,7 +5,8 @@
  * by the next, one atomic upsert per row, instead of one upsert each. A single request still
  * costs exactly one upsert.
  */
-import { sumUsage, type Usage } from "../cost/usage.ts";
+import type { Usage } from "kimi-provider";
+import { sumUsage } from "kimi-provider/internal";
 import type { SqlExecutor } from "./sql-database.ts";
 import { recordUsage } from "./usage-ledger.ts";
 

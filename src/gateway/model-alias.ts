@@ -3,7 +3,7 @@
  * `gpt-4o`), then, when enabled, a retired model's successor from the catalog
  * (docs/moonshot-wire.md, "Models and lineup": retired ids answer 404).
  */
-import { findCatalogModel } from "../models/catalog.ts";
+import { findCatalogModel } from "kimi-provider";
 
 /** The model to send, and why it differs from the one asked for. */
 export interface ModelChoice {

@@ -5,8 +5,7 @@
  * (docs/moonshot-wire.md, "Thinking"): a cap below the floor is raised to it, never past what the
  * context window leaves after the prompt.
  */
-import type { ModelInfo } from "../models/model-info.ts";
-import { type EstimableMessage, estimatePromptTokens } from "../tokens/local-estimator.ts";
+import { type EstimableMessage, estimatePromptTokens, type ModelInfo } from "kimi-provider";
 import type { FieldRepair } from "./sampling-repair.ts";
 
 /** Repairs `max_tokens` / `max_completion_tokens` of `body` in place; returns what changed. */

@@ -6,8 +6,8 @@
  * reasoning back from the memory; a turn it never saw gets the library's placeholder
  * (src/tools/thinking-history.ts).
  */
-import type { ChatMessage } from "../chat/types.ts";
-import { fillMissingReasoning } from "../tools/thinking-history.ts";
+import type { ChatMessage } from "kimi-provider";
+import { fillMissingReasoning } from "kimi-provider/internal";
 import type { FieldRepair } from "./sampling-repair.ts";
 import { isToolCallTurn, turnKeys } from "./turn-key.ts";
 

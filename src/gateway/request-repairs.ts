@@ -3,10 +3,8 @@
  * reasoning, usage. Each is switchable ({@link RepairSwitches}); each change is reported by field
  * name (the `x-kimi-gateway-repairs` header) and described (the gateway's log).
  */
-import type { ThinkingSetting } from "../chat/types.ts";
-import { findCatalogModel } from "../models/catalog.ts";
-import type { ModelInfo } from "../models/model-info.ts";
-import { thinkingEnabled } from "../tools/thinking-history.ts";
+import { findCatalogModel, type ModelInfo, type ThinkingSetting } from "kimi-provider";
+import { thinkingEnabled } from "kimi-provider/internal";
 import type { ChatBody } from "./chat-body.ts";
 import type { GatewayConfig } from "./gateway-config.ts";
 import { chooseModel } from "./model-alias.ts";

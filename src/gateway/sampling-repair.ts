@@ -6,8 +6,7 @@
  * `logprobs: true`, `top_logprobs` and any `logit_bias`; older families take temperature in [0, 1].
  */
 
-import type { ModelInfo } from "../models/model-info.ts";
-import { FIXED_TEMPERATURE, FIXED_TOP_P } from "../models/policy.ts";
+import { FIXED_TEMPERATURE, FIXED_TOP_P, type ModelInfo } from "kimi-provider";
 
 /** One change made, named by the field. */
 export interface FieldRepair {

@@ -3,8 +3,9 @@
  * through the `pg` client's pool. Several gateway instances pointed at one server share keys,
  * budgets, rate windows, the usage ledger and the reasoning memory.
  */
+
+import { ConfigurationError } from "kimi-provider";
 import type { QueryResult } from "pg";
-import { ConfigurationError } from "../http/errors.ts";
 import {
   describeDatabaseUrl,
   type SqlDatabase,
@@ -25,8 +26,8 @@ export async function openServerDatabase(url: string, poolSize = 10): Promise<Sq
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new ConfigurationError(
-      "KIMI_GATEWAY_DATABASE_URL",
       `Cannot connect to the gateway database ${description} (${error instanceof Error ? error.message : String(error)}). Check KIMI_GATEWAY_DATABASE_URL and that the server is running.`,
+      { setting: "KIMI_GATEWAY_DATABASE_URL" },
     );
   }
   const executor = (client: {

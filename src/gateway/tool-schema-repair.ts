@@ -4,8 +4,8 @@
  * "Tools"): one schema the validator rejects fails every turn of a conversation. A schema that
  * cannot be converted is refused with a 400 naming the tool.
  */
-import { KimiError } from "../http/errors.ts";
-import { isRecord, toMfjsSchema } from "../tools/mfjs-schema.ts";
+import { KimiError, toMfjsSchema } from "kimi-provider";
+import { isRecord } from "kimi-provider/internal";
 import { invalidRequest } from "./error-envelope.ts";
 import type { FieldRepair } from "./sampling-repair.ts";
 

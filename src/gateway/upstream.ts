@@ -6,10 +6,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { resolveConfig } from "../config/config.ts";
+import type { RetryEvent, RetryPolicy } from "kimi-provider";
+import { DEFAULT_RETRY_POLICY, HttpTransport, resolveConfig } from "kimi-provider/internal";
 import type { EmulatorOptions, RunningEmulator } from "../emulator/index.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy.ts";
-import { HttpTransport, type RetryEvent } from "../http/transport.ts";
 
 /** Key the gateway gives its own in-process emulator (which accepts any key). */
 const EMULATOR_KEY = "sk-local-emulator";

@@ -4,7 +4,7 @@
  * up, and a request cut before its end (a killed instance, a broken stream) adds nothing rather
  * than half a row.
  */
-import type { Usage } from "../cost/usage.ts";
+import type { Usage } from "kimi-provider";
 import type { SqlExecutor } from "./sql-database.ts";
 
 /** The ledger row of clients served without a key (loopback clients, no keys configured). */

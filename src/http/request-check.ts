@@ -3,8 +3,9 @@
  * before anything is sent. Wrong ones are the caller's mistake, so they are an
  * {@link InvalidRequestError} naming the option, never a retried network failure.
  */
-import { InvalidRequestError } from "./errors.ts";
-import { headersProblem } from "./header-check.ts";
+
+import { headersProblem } from "../config/header-check.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 
 /** The per-call options, as a caller (perhaps from JavaScript) passed them. */
 export interface UncheckedRequestOptions {

@@ -5,19 +5,21 @@
  * of every error it throws.
  */
 
-import { abortableSleep } from "./abortable-sleep.ts";
-import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
-import { errorFromResponse } from "./error-mapping.ts";
+import { abortableSleep } from "../async/abortable-sleep.ts";
 import {
   AbortError,
   ConfigurationError,
-  KimiError,
   MalformedResponseError,
   NetworkError,
   RedirectError,
   ResponseTooLargeError,
   TimeoutError,
-} from "./errors.ts";
+  timeoutMessage,
+} from "../errors/error-classes.ts";
+import { errorFromResponse } from "../errors/error-mapping.ts";
+import { KimiError } from "../errors/kimi-error.ts";
+import { redactError, redactHeaders, redactText } from "../errors/redact.ts";
+import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "./loopback-url.ts";
 import { startNodeHttpRequest } from "./node-http-request.ts";
 import {
@@ -26,9 +28,15 @@ import {
   type RawResponse,
   responseRequestId,
 } from "./raw-response.ts";
-import { redactError, redactHeaders, redactText } from "./redact.ts";
 import { checkRequestOptions } from "./request-check.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "./retry-policy.ts";
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  type RetryPredicate,
+  retryBeforeFirstByte,
+  retryDelayMs,
+  waitTooLong,
+} from "./retry-policy.ts";
 
 /** The longest delay `setTimeout` honours (a larger one fires after 1 ms). */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -72,7 +80,7 @@ export interface TransportOptions {
   apiKey: string | undefined;
   /** Default per-request timeout in ms (whole request, stream included). */
   timeoutMs: number;
-  /** Retry settings. */
+  /** How many retries and how long the waits between them may be. */
   retry: RetryPolicy;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
@@ -95,7 +103,7 @@ export interface TransportOptions {
   maxStreamEventBytes?: number | undefined;
 }
 
-/** One request. */
+/** One request to send: method, path under the base URL, body, and per-call overrides. */
 export interface TransportRequest {
   method: "GET" | "POST" | "DELETE";
   /** Path under the base URL, starting with `/`, e.g. `/chat/completions`. */
@@ -106,12 +114,19 @@ export interface TransportRequest {
   signal?: AbortSignal | undefined;
   /** Overrides the default timeout for this request. */
   timeoutMs?: number | undefined;
-  /** Overrides retries for this request (e.g. 0 for uploads of non-replayable bodies). */
+  /** Overrides the number of retries for this request. */
   maxRetries?: number | undefined;
+  /**
+   * Which failures of this request may be retried (default {@link retryBeforeFirstByte}); e.g.
+   * {@link retryServiceRefusals} for an upload, whose lost connection may have stored the file.
+   */
+  retryWhen?: RetryPredicate | undefined;
   /** Extra headers for this request. */
   headers?: Record<string, string> | undefined;
   /** The model the request is for, to name it in errors. */
   model?: string | undefined;
+  /** The file the request is about (an upload, a call on a file id), to name it in errors. */
+  file?: { fileId?: string | undefined; label?: string | undefined } | undefined;
 }
 
 /** A successful response with its body read. */
@@ -220,8 +235,7 @@ export class HttpTransport {
         if (typed instanceof NetworkError && typed.retryable) {
           throw new NetworkError(
             `The connection broke while the response of ${request.method} ${request.path} was being read (${redactText(error instanceof Error ? error.message : String(error), [this.options.apiKey])}). The service may have processed the request, so it was not retried automatically.`,
-            { cause: error, status: open.response.status },
-            false,
+            { cause: error, status: open.response.status, retryable: false },
           );
         }
         throw typed;
@@ -248,15 +262,21 @@ export class HttpTransport {
     const limit = this.maxResponseBytes;
     return new ResponseTooLargeError(
       `The response to ${request.method} ${request.path} is larger than the ${limit}-byte limit (${exceeded.bytes} bytes received or declared), so it was not read and the connection was dropped. Raise \`maxResponseBytes\` (KIMI_MAX_RESPONSE_BYTES) if the answer is genuinely this large; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
-      { limitBytes: limit, setting: "maxResponseBytes" },
-      { status: response.status, requestId: responseRequestId(response.headers) },
+      {
+        limitBytes: limit,
+        setting: "maxResponseBytes",
+        status: response.status,
+        requestId: responseRequestId(response.headers),
+      },
     );
   }
 
   async #withRetries<T>(request: TransportRequest, attempt: () => Promise<T>): Promise<T> {
     // Wrong per-call options are the caller's mistake: refused before any attempt, never retried.
     checkRequestOptions(request);
-    const maxRetries = request.maxRetries ?? this.options.retry.maxRetries;
+    const policy = this.options.retry;
+    const maxRetries = request.maxRetries ?? policy.maxRetries;
+    const mayRetry = request.retryWhen ?? retryBeforeFirstByte;
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
         return await attempt();
@@ -266,10 +286,14 @@ export class HttpTransport {
             ? error
             : new NetworkError(`Request failed: ${String(error)}`, { cause: error }),
         );
-        if (!typed.retryable || attemptNumber >= maxRetries || request.signal?.aborted) {
+        if (!mayRetry(typed) || attemptNumber >= maxRetries || request.signal?.aborted) {
           throw typed;
         }
-        const delayMs = retryDelayMs(attemptNumber + 1, typed, this.options.retry);
+        if (typed.retryAfterMs !== undefined && typed.retryAfterMs > policy.maxDelayMs) {
+          // Waiting less than the service asked for would only be refused again.
+          throw waitTooLong(typed, policy.maxDelayMs);
+        }
+        const delayMs = retryDelayMs(attemptNumber + 1, typed, policy);
         const event: RetryEvent = {
           attempt: attemptNumber + 1,
           maxRetries,
@@ -292,8 +316,8 @@ export class HttpTransport {
       this.options.apiKey || (isLoopbackBaseURL(baseURL) ? NO_KEY_PLACEHOLDER : undefined);
     if (!apiKey) {
       throw new ConfigurationError(
-        "KIMI_API_KEY",
         "No API key: set KIMI_API_KEY (or pass `apiKey` to createKimi) before sending requests. To work without a key, run the local emulator (`kimi-provider emulator`, or `startEmulator()` from kimi-provider/emulator) and set KIMI_BASE_URL=http://127.0.0.1:8787/v1 (its baseURL): a loopback base URL needs no key.",
+        { setting: "KIMI_API_KEY" },
       );
     }
     if (request.signal?.aborted) throw new AbortError();
@@ -336,7 +360,7 @@ export class HttpTransport {
     const interrupted = () => timedOut || request.signal?.aborted === true;
     const translate = (error: unknown): KimiError => {
       if (error instanceof KimiError) return error;
-      if (timedOut) return new TimeoutError(timeoutMs, { cause: error });
+      if (timedOut) return new TimeoutError(timeoutMessage(timeoutMs), { timeoutMs, cause: error });
       if (request.signal?.aborted) return new AbortError(undefined, { cause: error });
       const detail = redactText(
         error instanceof Error
@@ -384,7 +408,7 @@ export class HttpTransport {
           interrupt();
           throw new RedirectError(
             `${request.method} ${request.path} was redirected to ${redactText(fetched.url, [apiKey])} by the custom \`fetch\`, which followed it although API calls must not follow redirects; the answer from there was not used. Set KIMI_BASE_URL to the final URL, and make the custom fetch honour \`redirect: "manual"\`.`,
-            redactText(fetched.url, [apiKey]),
+            { location: redactText(fetched.url, [apiKey]) },
           );
         }
         response = fromFetchResponse(fetched);
@@ -409,8 +433,11 @@ export class HttpTransport {
       const shown = location === null ? undefined : redactText(location, [apiKey]);
       throw new RedirectError(
         `${baseURL} answered ${request.method} ${request.path} with a redirect (HTTP ${response.status}${shown === undefined ? "" : ` to ${shown}`}). API calls do not follow redirects, so nothing was sent there. Set KIMI_BASE_URL to the final URL of the API${shown === undefined ? "" : " (where the redirect points, without the endpoint path)"}.`,
-        shown,
-        { status: response.status, requestId: responseRequestId(response.headers) },
+        {
+          location: shown,
+          status: response.status,
+          requestId: responseRequestId(response.headers),
+        },
       );
     }
     if (response.status < 200 || response.status > 299) {
@@ -430,9 +457,14 @@ export class HttpTransport {
       done();
       throw errorFromResponse(text, {
         status: response.status,
-        headers: response.headers,
+        requestId: responseRequestId(response.headers),
+        retryAfter: response.headers.get("retry-after"),
         secrets: [apiKey],
         model: request.model,
+        file:
+          request.file === undefined
+            ? undefined
+            : { ...request.file, baseURL, local: isLoopbackBaseURL(baseURL) },
       });
     }
     return {

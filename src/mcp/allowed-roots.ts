@@ -8,7 +8,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigurationError, FileValidationError } from "../http/errors.ts";
+import { ConfigurationError, FileValidationError } from "kimi-provider";
 import { type DocumentKind, documentKind, supportedExtensions } from "./document-types.ts";
 
 /** A root as the host declares it (`roots/list`). */
@@ -67,14 +67,14 @@ export async function resolveAllowedDirs(dirs: readonly string[]): Promise<RootD
       real = await realpath(resolve(dir));
     } catch {
       throw new ConfigurationError(
-        "--allow-dir",
         `--allow-dir ${JSON.stringify(dir)} does not exist. Pass a directory the file tools may read.`,
+        { setting: "--allow-dir" },
       );
     }
     if (!(await stat(real)).isDirectory()) {
       throw new ConfigurationError(
-        "--allow-dir",
         `--allow-dir ${JSON.stringify(dir)} is not a directory. Pass a directory the file tools may read.`,
+        { setting: "--allow-dir" },
       );
     }
     result.push({ declared: resolve(dir), real });
@@ -146,14 +146,14 @@ export class AllowedRoots {
     const roots = await this.list();
     if (roots.length === 0) {
       throw new FileValidationError(
-        path,
         `Cannot read ${path}: no directory is allowed. Start the server with --allow-dir DIR, or use a host that declares MCP roots.`,
+        { file: path },
       );
     }
     const outside = () =>
       new FileValidationError(
-        path,
         `Cannot read ${path}: it is outside the allowed directories (${[...new Set(roots.map((root) => root.declared))].join(", ")}). Only files under --allow-dir directories or the host's roots can be read; symlinks are followed and must stay inside them.`,
+        { file: path },
       );
     const absolute = resolve(path);
     // Lexical check first (roots as declared and as resolved), so nothing outside is probed.
@@ -166,35 +166,35 @@ export class AllowedRoots {
     } catch (error) {
       const code = errorCode(error);
       throw new FileValidationError(
-        path,
         code === "ENOENT"
           ? `Cannot read ${path}: no such file. Check the path.`
           : `Cannot read ${path} (${code ?? "unreadable"}). Check the path and its permissions.`,
+        { file: path },
       );
     }
     if (!roots.some((root) => isInside(root.real, real))) throw outside();
     const info = await stat(real);
     if (!info.isFile()) {
       throw new FileValidationError(
-        path,
         `Cannot read ${path}: it is ${info.isDirectory() ? "a directory" : "not a regular file"}. Pass the path of a file.`,
+        { file: path },
       );
     }
     const kind = documentKind(real);
     if (kind === "unsupported") {
       throw new FileValidationError(
-        path,
         `Cannot use ${path}: its type is not one Kimi can read. Supported: ${supportedExtensions()}.`,
+        { file: path },
       );
     }
     if (info.size > this.#maxFileBytes) {
       throw new FileValidationError(
-        path,
         `Cannot use ${path}: it is ${formatSize(info.size)} (${info.size} bytes), over this server's limit of ${formatSize(this.#maxFileBytes)} (${this.#maxFileBytes} bytes). Split it, or raise --max-file-mb.`,
+        { file: path },
       );
     }
     if (info.size === 0) {
-      throw new FileValidationError(path, `Cannot use ${path}: the file is empty.`);
+      throw new FileValidationError(`Cannot use ${path}: the file is empty.`, { file: path });
     }
     return { path, realPath: real, filename: basename(absolute), bytes: info.size, kind };
   }

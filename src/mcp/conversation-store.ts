@@ -5,7 +5,7 @@
  * `maxConversations`) and in size (`maxMessages`, `maxCharacters` per conversation: a turn that
  * would pass either is refused before anything is sent). Nothing is written to disk.
  */
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "kimi-provider";
 
 /** A message as kept in a conversation (wire shape; content is plain text). */
 export interface StoredMessage {

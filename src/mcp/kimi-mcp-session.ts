@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Kimi } from "../client.ts";
+import type { Kimi } from "kimi-provider";
 import { AllowedRoots, type RootDir } from "./allowed-roots.ts";
 import { type ConversationLimits, ConversationStore } from "./conversation-store.ts";
 import { serverInstructions } from "./instructions.ts";

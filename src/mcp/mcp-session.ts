@@ -3,7 +3,7 @@
  * per session), the allowed roots, the conversations, the budget, and the log. One session is
  * one connected host (stdio: the process; Streamable HTTP: one `Mcp-Session-Id`).
  */
-import type { Kimi } from "../client.ts";
+import type { Kimi } from "kimi-provider";
 import type { AllowedRoots } from "./allowed-roots.ts";
 import type { ConversationStore } from "./conversation-store.ts";
 import type { SessionBudget } from "./session-budget.ts";

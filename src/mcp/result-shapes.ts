@@ -3,9 +3,9 @@
  * CLI's `--json`): usage, cost and uploaded files, as zod schemas for the output schemas and as
  * converters from the library's types.
  */
+
+import type { CostBreakdown, Usage } from "kimi-provider";
 import { z } from "zod";
-import type { CostBreakdown } from "../cost/pricing.ts";
-import type { Usage } from "../cost/usage.ts";
 
 /** Token usage of one request. */
 export const usageShape = z.object({

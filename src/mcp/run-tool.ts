@@ -4,8 +4,8 @@
  * closing the server waits for its cleanup (uploaded files deleted).
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { KimiError } from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
+import { KimiError } from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import type { McpSession } from "./mcp-session.ts";
 import { toolFailure } from "./tool-result.ts";
 

@@ -4,7 +4,7 @@
  * answers with an error and sends nothing. A call already running when the limit is crossed
  * finishes, so the total can end above the limit by at most the calls that were in flight.
  */
-import { BudgetExceededError } from "../http/errors.ts";
+import { BudgetExceededError } from "kimi-provider";
 
 /** The budget's state, as `kimi_usage` reports it. */
 export interface BudgetState {

@@ -5,11 +5,9 @@
  * and that a server bound to a non-loopback interface has a bearer token.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createKimi, type KimiOptions } from "../client.ts";
-import { MAX_FILE_BYTES } from "../files/file-object.ts";
-import { ConfigurationError } from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
-import type { RetryEvent } from "../http/transport.ts";
+import type { RetryEvent } from "kimi-provider";
+import { ConfigurationError, createKimi, type KimiOptions, MAX_FILE_BYTES } from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 import { resolveAllowedDirs } from "./allowed-roots.ts";
 import type { ConversationLimits } from "./conversation-store.ts";
 import { startHttpServer } from "./http-server.ts";
@@ -65,15 +63,15 @@ function checkOptions(options: McpServerOptions): void {
   const max = options.maxCostUsd;
   if (max !== undefined && !(Number.isFinite(max) && max >= 0)) {
     throw new ConfigurationError(
-      "maxCostUsd",
       `maxCostUsd ${String(max)} is invalid: use a number of USD, 0 or more.`,
+      { setting: "maxCostUsd" },
     );
   }
   const bytes = options.maxFileBytes;
   if (bytes !== undefined && !(Number.isInteger(bytes) && bytes > 0 && bytes <= MAX_FILE_BYTES)) {
     throw new ConfigurationError(
-      "maxFileBytes",
       `maxFileBytes ${String(bytes)} is invalid: use a whole number of bytes from 1 to ${MAX_FILE_BYTES} (Moonshot's 100 MB limit).`,
+      { setting: "maxFileBytes" },
     );
   }
   const http = options.http;
@@ -81,8 +79,8 @@ function checkOptions(options: McpServerOptions): void {
     const host = http.host ?? "127.0.0.1";
     if (!isLoopbackHost(host) && (http.token === undefined || http.token === "")) {
       throw new ConfigurationError(
-        "token",
         `Refusing to serve on ${host} without an access token: anyone who can reach it could spend your Kimi credit. Set a token (--token or KIMI_MCP_TOKEN), or bind to 127.0.0.1.`,
+        { setting: "token" },
       );
     }
   }

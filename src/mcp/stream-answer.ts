@@ -3,10 +3,16 @@
  * `kimi.stream()` or `kimi.files.streamWithFiles()` (upload, extract, answer, and delete the
  * files, also when the call fails or is cancelled), reporting progress as it goes.
  */
-import type { ChatMessage, ChatRequest, ChatResult, StreamEvent } from "../chat/types.ts";
-import type { Kimi } from "../client.ts";
-import { type FilesDeletion, withFileMessages } from "../files/chat-with-files.ts";
-import type { UploadedFile } from "../files/files-api.ts";
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  FilesDeletion,
+  Kimi,
+  StreamEvent,
+  UploadedFile,
+} from "kimi-provider";
+import { withFileMessages } from "kimi-provider/internal";
 import type { AllowedFile } from "./allowed-roots.ts";
 import type { ProgressReporter } from "./progress-reporter.ts";
 

@@ -5,8 +5,8 @@
  * error message with its code, never a protocol failure, and never the API key.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { KimiError } from "../http/errors.ts";
-import { redactText } from "../http/redact.ts";
+import { KimiError } from "kimi-provider";
+import { redactText } from "kimi-provider/internal";
 
 /** The line in front of every result when answers come from the local emulator. */
 export const DEMO_NOTICE =

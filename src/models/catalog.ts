@@ -330,7 +330,7 @@ export const MODEL_CATALOG: readonly ModelInfo[] = [
  * online model that can turn thinking off.
  */
 export const DEFAULT_MODEL_ID = "kimi-k2.6";
-/** Fee for one `$web_search` call, USD (reference §2.5; a help-center page says 0.004). */
+/** Fee for one `$web_search` call, USD (docs/moonshot-wire.md, "Web search"; a help-center page says 0.004). */
 export const WEB_SEARCH_FEE_USD = 0.005;
 
 /** Finds a model of the built-in catalog by id. */

@@ -14,7 +14,7 @@ import type { ModelInfo } from "./model-info.ts";
  */
 export const LINEUPS = { "2026-09": "2026-09-30", "2025-10": "2025-10-31" } as const;
 
-/** A lineup name. */
+/** A lineup: the set of models Moonshot served at one time (`2025-10`, `2026-09`). */
 export type Lineup = keyof typeof LINEUPS;
 
 /** The lineup served when none is named: the service of today. */

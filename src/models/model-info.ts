@@ -14,7 +14,7 @@ export interface ModelPricing {
 }
 
 /**
- * Which sampling rules apply (reference §2.2).
+ * Which sampling rules apply (docs/moonshot-wire.md, "Sampling").
  * - `moonshot-v1`: temperature [0,1], default 0.
  * - `k2`: temperature [0,1], default 0.6.
  * - `k2-thinking`: temperature [0,1], default 1.0.
@@ -39,7 +39,7 @@ export type ReasoningEffort = "low" | "high" | "max";
 
 /** What a model accepts and produces. */
 export interface ModelCapabilities {
-  /** Function tools (`tools`). */
+  /** Takes function tools (`tools` in the request). */
   tools: boolean;
   /** `response_format: {type: "json_object"}`. */
   jsonMode: boolean;
@@ -51,13 +51,13 @@ export interface ModelCapabilities {
   imageInput: boolean;
   /** Videos in `video_url` parts. */
   videoInput: boolean;
-  /** Thinking behaviour. */
+  /** Whether the model thinks: never (`none`), always, or as asked (`toggle`). */
   thinking: ThinkingMode;
   /** Accepts `thinking.keep: "all"` (Preserved Thinking). */
   thinkingKeep: boolean;
   /** Accepts `tool_choice: "required"`. */
   toolChoiceRequired: boolean;
-  /** Builtin `$web_search`. */
+  /** Takes the builtin `$web_search` tool. */
   webSearch: boolean;
   /** Automatic prefix caching (reports `cached_tokens`). */
   automaticCaching: boolean;
@@ -79,11 +79,11 @@ export interface ModelInfo {
   contextWindow: number;
   /** Prices, USD per million tokens. */
   pricing: ModelPricing;
-  /** Capabilities. */
+  /** What the model accepts (tools, JSON mode, partial mode, thinking, web search, ...). */
   capabilities: ModelCapabilities;
   /** Sampling rule family. */
   sampling: SamplingFamily;
-  /** Lifecycle status. */
+  /** Whether Moonshot still serves the model (`online`) or retired it (`retired`). */
   status: ModelStatus;
   /** Day (YYYY-MM-DD) Moonshot first served the model, when known. */
   releasedOn?: string;
@@ -101,7 +101,7 @@ export interface ModelInfo {
   notes?: string;
   /**
    * Whether the account can use it, as last seen by `kimi.models.refresh()` (GET /v1/models);
-   * `undefined` until refreshed. Availability is account-dependent (reference §7).
+   * `undefined` until refreshed. Availability is account-dependent (docs/moonshot-wire.md, "Accounts and hosts").
    */
   available?: boolean;
 }

@@ -3,7 +3,7 @@
  * (`createKimi({ models })`), and what `GET /v1/models` last said about the account.
  */
 import type { z } from "zod";
-import { ConfigurationError, InvalidRequestError } from "../http/errors.ts";
+import { ConfigurationError, InvalidRequestError } from "../errors/error-classes.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { loadZod, type Zod } from "../schema/zod-loader.ts";
 import { MODEL_CATALOG } from "./catalog.ts";
@@ -114,8 +114,8 @@ function buildOverrideSchema(zod: Zod): z.ZodType {
 function merge(id: string, base: ModelInfo | undefined, override: ModelOverride): ModelInfo {
   if (!base && override.contextWindow === undefined) {
     throw new ConfigurationError(
-      "models",
       `Invalid option \`models\`: "${id}" is not in the catalog, so it needs at least \`contextWindow\` (and \`pricing\` to get costs). Add e.g. { contextWindow: 262144, pricing: { inputCacheHit: 0.15, inputCacheMiss: 0.6, output: 2.5 } }.`,
+      { setting: "models" },
     );
   }
   return {
@@ -145,8 +145,8 @@ function validate(id: string, override: unknown): ModelOverride {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join(".") : "";
     throw new ConfigurationError(
-      "models",
       `Invalid option \`models\` for "${id}"${where ? ` at \`${where}\`` : ""}: ${issue?.message ?? "invalid entry"}. Prices are USD per million tokens (numbers or null), contextWindow a positive whole number.`,
+      { setting: "models" },
     );
   }
   return parsed.data as ModelOverride;
@@ -164,8 +164,8 @@ export class ModelRegistry {
         const id = (entry as { id?: unknown })?.id;
         if (typeof id !== "string" || id === "") {
           throw new ConfigurationError(
-            "models",
             "Invalid option `models`: every entry of the array needs an `id`. Use { id, contextWindow, pricing, ... }.",
+            { setting: "models" },
           );
         }
         this.#models.set(id, merge(id, this.#models.get(id), validate(id, entry)));
@@ -202,7 +202,7 @@ export class ModelRegistry {
   /**
    * Merges `GET /v1/models` into the registry: context windows and image/video flags from the
    * service, new ids added, and catalog models the account no longer lists marked
-   * `available: false` (availability is account-dependent, reference §7).
+   * `available: false` (availability is account-dependent, docs/moonshot-wire.md, "Accounts and hosts").
    */
   async refresh(
     http: HttpTransport,

@@ -1,9 +1,9 @@
 /**
  * `GET /v1/models`: the models the account can use, with the capability flags the service reports
- * (reference §4.1).
+ * (docs/moonshot-wire.md, "Accounts and hosts").
  */
 
-import { MalformedResponseError } from "../http/errors.ts";
+import { MalformedResponseError } from "../errors/error-classes.ts";
 import type { HttpTransport } from "../http/transport.ts";
 
 /** One entry of `GET /v1/models`, in camelCase. */

@@ -4,7 +4,7 @@
  * but the catalog knows when each model was retired and what replaces it, so the error can say
  * what to do. Pure; no I/O.
  */
-import { ModelNotFoundError } from "../http/errors.ts";
+import { ModelNotFoundError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "./model-info.ts";
 
 /**
@@ -35,15 +35,12 @@ export function explainRetiredModel(error: unknown, model: ModelInfo | undefined
       ? ""
       : ' To re-send such requests to the successor automatically, set KIMI_MODEL_FALLBACK=successor (or createKimi({ modelFallback: "successor" })).';
   const said = `(HTTP ${error.status ?? 404}${error.type ? ` ${error.type}` : ""})`;
-  return new ModelNotFoundError(
-    `${advice}${fallback} ${said}`,
-    model.id,
-    {
-      ...(error.status === undefined ? {} : { status: error.status }),
-      ...(error.type === undefined ? {} : { type: error.type }),
-      ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-      cause: error,
-    },
-    { retiredOn: model.retiredOn, successor: model.successor },
-  );
+  return new ModelNotFoundError(`${advice}${fallback} ${said}`, {
+    model: model.id,
+    status: error.status,
+    type: error.type,
+    requestId: error.requestId,
+    cause: error,
+    retirement: { retiredOn: model.retiredOn, successor: model.successor },
+  });
 }

@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { StateError } from "../http/errors.ts";
+import { StateError } from "../errors/error-classes.ts";
 import type { StateDatabase } from "./state-database.ts";
 
 /** The legacy files, in the state directory. */
@@ -97,9 +97,8 @@ function isLegacyUsage(value: unknown): value is LegacyUsage {
 
 function damaged(path: string, what: string, why: string): StateError {
   return new StateError(
-    "state_corrupt",
-    path,
     `The ${what} ${path}, kept by an earlier version of kimi-provider, cannot be imported into the local state database: ${why}. Repair it, or move it out of the state directory to start without it${what === "uploaded-file registry" ? " (the files it lists stay on the account; `kimi-provider files list` shows them)" : ""}.`,
+    { code: "state_corrupt", path: path },
   );
 }
 
@@ -116,10 +115,8 @@ function readJson(fs: Fs, path: string, what: string): unknown {
     text = fs.readFileSync(path, "utf8");
   } catch (error) {
     throw new StateError(
-      "state_unwritable",
-      path,
       `Cannot read the ${what} ${path} of an earlier version of kimi-provider (${(error as Error).message}). Make it readable, or move it out of the state directory.`,
-      { cause: error },
+      { code: "state_unwritable", path: path, cause: error },
     );
   }
   try {

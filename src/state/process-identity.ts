@@ -9,7 +9,7 @@
  * skipped by cleanup until `force`).
  */
 import { hostname } from "node:os";
-import { fsModule } from "../files/lazy-fs.ts";
+import { fsModule } from "../async/lazy-fs.ts";
 
 /** The owner recorded with an entry. */
 export interface ProcessIdentity {

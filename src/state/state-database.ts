@@ -15,8 +15,8 @@
 
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { fsModule, fsPromises } from "../files/lazy-fs.ts";
-import { StateError, type StateErrorCode } from "../http/errors.ts";
+import { fsModule, fsPromises } from "../async/lazy-fs.ts";
+import { StateError, type StateErrorCode } from "../errors/error-classes.ts";
 import { importLegacyState } from "./legacy-import.ts";
 import { loadSqlite } from "./load-sqlite.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
@@ -115,7 +115,9 @@ export function toStateError(error: unknown, stateDir: string): unknown {
     kind = "state_busy";
     message = `The local state database ${path} stayed locked by another process for ${busyWaitMs()} ms. Retry; if it persists, look for a hung kimi-provider process (or raise KIMI_STATE_LOCK_TIMEOUT_MS).`;
   }
-  return kind === undefined ? error : new StateError(kind, path, message, { cause: error });
+  return kind === undefined
+    ? error
+    : new StateError(message, { code: kind, path: path, cause: error });
 }
 
 function pause(ms: number): Promise<void> {
@@ -124,7 +126,7 @@ function pause(ms: number): Promise<void> {
 
 /** An open state database. Obtain it with {@link openStateDatabase}. */
 export class StateDatabase {
-  /** The state directory. */
+  /** The directory holding the local state (`state.db`). */
   readonly stateDir: string;
   /** Path of the database file. */
   readonly path: string;
@@ -231,18 +233,15 @@ async function prepareDirectory(stateDir: string): Promise<void> {
         ? "a file, not a directory, is in the way"
         : describe(error);
     throw new StateError(
-      "state_unwritable",
-      stateDir,
       `Cannot create the state directory ${stateDir} (${why}). ${unwritableAdvice(stateDir)}`,
-      { cause: error },
+      { code: "state_unwritable", path: stateDir, cause: error },
     );
   }
   const existing = await stat(path).catch(() => undefined);
   if (existing !== undefined && !existing.isFile()) {
     throw new StateError(
-      "state_unwritable",
-      path,
       `The local state database ${path} is not a file (a directory or something else is in its place). Move it away and run again, or choose another state directory with the \`stateDir\` option or KIMI_STATE_DIR.`,
+      { code: "state_unwritable", path: path },
     );
   }
 }
@@ -278,9 +277,8 @@ async function checkIntegrity(database: StateDatabase): Promise<void> {
   const problems = rows.map((row) => String(Object.values(row)[0])).filter((s) => s !== "ok");
   if (problems.length > 0) {
     throw new StateError(
-      "state_corrupt",
-      database.path,
       `The local state database ${database.path} is damaged (${problems.slice(0, 3).join("; ")}). ${damagedAdvice(database.path)}`,
+      { code: "state_corrupt", path: database.path },
     );
   }
 }
@@ -308,9 +306,8 @@ async function migrate(database: StateDatabase): Promise<void> {
     const now = version(db); // another process may have migrated meanwhile
     if (now > SCHEMA_VERSION) {
       throw new StateError(
-        "state_unwritable",
-        database.path,
         `The local state database ${database.path} was written by a newer kimi-provider (schema ${now}; this one knows ${SCHEMA_VERSION}). Upgrade kimi-provider, or choose another state directory with the \`stateDir\` option or KIMI_STATE_DIR.`,
+        { code: "state_unwritable", path: database.path },
       );
     }
     for (let next = now; next < SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next] ?? "");

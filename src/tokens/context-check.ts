@@ -1,7 +1,7 @@
 /**
  * Does a request fit the model's context window? Prompt (estimated locally) plus the output cap
- * must not exceed it: Moonshot answers 400 "exceeded model token limit" otherwise (reference §2.1,
- * §5.2), and rate limits count `max_tokens` too (§5.3).
+ * must not exceed it: Moonshot answers 400 "exceeded model token limit" otherwise (docs/moonshot-wire.md, "Messages",
+ * docs/moonshot-wire.md, "Errors"), and rate limits count `max_tokens` too (docs/moonshot-wire.md, "Rate limits").
  */
 import type { ModelInfo } from "../models/model-info.ts";
 import { type EstimableMessage, estimatePromptTokens } from "./local-estimator.ts";

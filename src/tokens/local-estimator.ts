@@ -2,7 +2,7 @@
  * Offline token estimation for Kimi models.
  *
  * Kimi's real tokenizer (a 163,840-entry tiktoken BPE) is published only on Hugging Face, which
- * this project cannot download at install or run time (reference §8). This estimator follows the
+ * this project cannot download at install or run time (docs/moonshot-wire.md, "Token estimate"). This estimator follows the
  * docs' rule of thumb instead: about 3-4 characters per token for English and 1.5-2 characters per
  * token for Chinese, splitting text the way the Kimi pre-tokenizer does (Han runs, letter runs,
  * digits in groups of three, punctuation, whitespace). It is deterministic and pure, and the

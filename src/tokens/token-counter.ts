@@ -1,9 +1,10 @@
 /**
  * Token counting through the service (`POST /v1/tokenizers/estimate-token-count`, response
- * `{data:{total_tokens}}`, reference §4.3), with the local estimate as the fallback when the
+ * `{data:{total_tokens}}`, docs/moonshot-wire.md, "Token estimate"), with the local estimate as the fallback when the
  * service cannot be asked (no key, offline, error). The result says which one answered.
  */
-import { AbortError, KimiError } from "../http/errors.ts";
+import { AbortError } from "../errors/error-classes.ts";
+import { KimiError } from "../errors/kimi-error.ts";
 import type { HttpTransport } from "../http/transport.ts";
 import { type EstimableMessage, estimatePromptTokens } from "./local-estimator.ts";
 
@@ -16,11 +17,11 @@ export interface TokenCount {
   fallbackReason?: string;
 }
 
-/** What to count. */
+/** What to count: the model and the messages of a prompt. */
 export interface TokenCountRequest {
   model: string;
   messages: readonly EstimableMessage[];
-  /** Counted locally only: the endpoint has no `tools` field (reference §4.3). */
+  /** Counted locally only: the endpoint has no `tools` field (docs/moonshot-wire.md, "Token estimate"). */
   tools?: readonly unknown[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Typed tools: a name, a description, a schema (zod or raw JSON Schema) and an `execute`
  * function. The schema is converted to MFJS and the name checked against Moonshot's pattern
- * when the tool is defined (reference §2.4), so a mistake fails at startup, not mid-loop.
+ * when the tool is defined (docs/moonshot-wire.md, "Tools"), so a mistake fails at startup, not mid-loop.
  */
 import type { z } from "zod";
 import type { JsonSchema } from "./mfjs-schema.ts";
@@ -26,7 +26,7 @@ export interface FunctionToolDeclaration {
 
 /** Options of {@link defineTool}. */
 export interface ToolSpec<Args, Result> {
-  /** Function name; must match `^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$` (reference §2.4). */
+  /** Function name; must match `^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$` (docs/moonshot-wire.md, "Tools"). */
   name: string;
   /** What the tool does and when to call it; the model reads this. */
   description: string;
@@ -42,7 +42,7 @@ export interface ToolSpec<Args, Result> {
 
 /** A tool ready for {@link runTools}: the spec plus its wire declaration and validator. */
 export interface KimiTool<Args = unknown, Result = unknown> {
-  /** Function name. */
+  /** The name the model calls the tool by (checked against Moonshot's pattern). */
   readonly name: string;
   /** Description sent to the model. */
   readonly description: string;

@@ -1,11 +1,11 @@
 /**
  * Conversion of an ordinary JSON Schema (as produced by `z.toJSONSchema` or written by hand) to
- * the dialect Moonshot's validator accepts, "MFJS" (reference §2.3, §2.4). The service rejects
+ * the dialect Moonshot's validator accepts, "MFJS" (docs/moonshot-wire.md, "Structured output" and "Tools"). The service rejects
  * with a 400, before generating anything: a root that is not an object, `type` next to `anyOf`,
  * tuple-style `items` arrays, and nested properties without a `type`. Vercel's provider also
- * strips the top-level `$schema` because kimi-k2.5 produced nonsense with it (§2.3).
+ * strips the top-level `$schema` because kimi-k2.5 produced nonsense with it (docs/moonshot-wire.md, "Structured output").
  */
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 
 /** A JSON Schema document as a plain object. */
 export type JsonSchema = { [key: string]: unknown };
@@ -57,7 +57,7 @@ function normalize(input: JsonSchema, nested: boolean): JsonSchema {
   let node: JsonSchema = { ...input };
 
   // Tuples: draft-7 `items: [...]` becomes `prefixItems`; zod's `items: false` next to
-  // `prefixItems` is dropped because the validator wants `items` to be an object (§2.4).
+  // `prefixItems` is dropped because the validator wants `items` to be an object (docs/moonshot-wire.md, "Tools").
   if (Array.isArray(node.items)) {
     node.prefixItems = [
       ...(Array.isArray(node.prefixItems) ? node.prefixItems : []),
@@ -79,7 +79,7 @@ function normalize(input: JsonSchema, nested: boolean): JsonSchema {
     }
   }
 
-  // `type` beside `anyOf`: move it into the branches that lack one (§2.4).
+  // `type` beside `anyOf`: move it into the branches that lack one (docs/moonshot-wire.md, "Tools").
   if (typeof node.type === "string" && Array.isArray(node.anyOf)) {
     const parentType = node.type;
     delete node.type;

@@ -1,6 +1,6 @@
 /**
  * `generateObject()`: a typed value from the model. Uses `response_format: json_schema` (MFJS)
- * where the model supports it, else `json_object` plus the schema in the prompt (reference §2.3:
+ * where the model supports it, else `json_object` plus the schema in the prompt (docs/moonshot-wire.md, "Structured output":
  * json_object needs the shape described in the prompt and only yields objects). The answer is
  * parsed and validated; on failure the problems are sent back once and the model asked to fix it.
  */
@@ -13,9 +13,9 @@ import type {
   ResponseFormat,
   ThinkingSetting,
 } from "../chat/types.ts";
-import { addCost } from "../cost/pricing.ts";
+import { addCost, type CostBreakdown, sumCost, zeroCost } from "../cost/pricing.ts";
 import { emptyUsage, sumUsage, type Usage } from "../cost/usage.ts";
-import { InvalidRequestError } from "../http/errors.ts";
+import { InvalidRequestError } from "../errors/error-classes.ts";
 import type { ToolsClient } from "./client-port.ts";
 import { StructuredOutputError } from "./structured-output-error.ts";
 import { assertToolName } from "./tool-name.ts";
@@ -56,14 +56,18 @@ export interface GenerateObjectOptions<T> {
 export interface GenerateObjectResult<T> {
   /** The validated value. */
   object: T;
-  /** The raw JSON text the value was parsed from. */
+  /** The raw JSON text the value was parsed from (the model's answer). */
+  content: string;
+  /** @deprecated The same as {@link GenerateObjectResult.content}; use `content`. */
   text: string;
   mode: "json_schema" | "json_object";
   /** Requests made (2 when a repair was needed). */
   attempts: number;
   /** Token totals over the attempts that reported usage. */
   usage: Usage;
-  /** USD over every attempt; `null` when the model has no known price. */
+  /** Cost over every attempt, field by field; `total` is `null` when a price is unknown. */
+  cost: CostBreakdown;
+  /** @deprecated `cost.total`: USD over every attempt; `null` when a price is unknown. */
   totalCostUsd: number | null;
 }
 
@@ -112,6 +116,7 @@ export async function generateObject<T>(
 
   let usage = emptyUsage();
   let cost: number | null = 0;
+  let breakdown = zeroCost(modelId);
   const maxAttempts = 1 + Math.max(0, options.maxRepairs ?? 1);
   let lastText = "";
   let lastProblems: string[] = [];
@@ -131,16 +136,19 @@ export async function generateObject<T>(
     });
     usage = sumUsage(usage, answer.usage);
     cost = addCost(cost, answer.cost.total);
+    breakdown = sumCost(breakdown, answer.cost);
 
     lastText = answer.content;
     const checked = parseAndValidate(validator, answer.content);
     if (checked.success) {
       return {
         object: checked.value,
+        content: answer.content,
         text: answer.content,
         mode,
         attempts: attempt,
         usage,
+        cost: breakdown,
         totalCostUsd: cost,
       };
     }

@@ -1,5 +1,5 @@
 /**
- * Thinking across turns (reference §2.7). A thinking model rejects a history whose assistant
+ * Thinking across turns (docs/moonshot-wire.md, "Thinking"). A thinking model rejects a history whose assistant
  * tool-call messages lack `reasoning_content` ("thinking is enabled but reasoning_content is
  * missing in assistant tool call message at index N"), which is exactly what a history produced
  * by a non-thinking model looks like. The fix the service accepts is a non-empty placeholder.
@@ -9,7 +9,7 @@ import type { ModelInfo } from "../models/model-info.ts";
 
 /**
  * Placeholder for lost reasoning. Moonshot refuses a missing field and accepts any non-empty
- * string; whether `""` passes is uncertain (reference §2.7), so one visible character is sent,
+ * string; whether `""` passes is uncertain (docs/moonshot-wire.md, "Thinking"), so one visible character is sent,
  * as LangChain does.
  */
 export const REASONING_PLACEHOLDER = ".";

@@ -1,14 +1,15 @@
 /** Budget accounting of a tool run: what was spent, and whether another request is allowed. */
-import { BudgetExceededError } from "../http/errors.ts";
+import { BudgetExceededError } from "../errors/error-classes.ts";
+import type { KimiErrorOptions } from "../errors/kimi-error.ts";
 import type { ToolLoopBudget, ToolRunResult } from "./tool-loop-types.ts";
 
 /** The budget of a run was reached; the run so far is attached. Code `budget_exceeded`. */
 export class ToolBudgetExceededError extends BudgetExceededError {
   /** Everything the run did before it stopped (transcript, steps, usage, cost). */
   readonly result: ToolRunResult;
-  constructor(message: string, result: ToolRunResult) {
-    super(message);
-    this.result = result;
+  constructor(message: string, options: KimiErrorOptions & { result: ToolRunResult }) {
+    super(message, options);
+    this.result = options.result;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ToolCall, ToolMessage } from "../chat/types.ts";
 import { isWebSearchCall, webSearchToolMessage } from "../chat/web-search.ts";
-import { AbortError, ToolArgumentsError } from "../http/errors.ts";
+import { AbortError, ToolArgumentsError } from "../errors/error-classes.ts";
 import type { KimiTool, ToolExecutionContext } from "./define-tool.ts";
 import { serializeToolOutput, toolMessageFor } from "./tool-messages.ts";
 import { validateWithSchema } from "./tool-schema.ts";
@@ -44,9 +44,8 @@ function parseArgumentsJson(call: ToolCall): unknown {
     return JSON.parse(raw);
   } catch (cause) {
     throw new ToolArgumentsError(
-      call.function.name,
-      raw,
       `The arguments of tool "${call.function.name}" are not valid JSON (${(cause as Error).message}). Send a JSON object that matches the tool's parameters schema.`,
+      { toolName: call.function.name, rawArguments: raw },
     );
   }
 }
@@ -72,9 +71,8 @@ export async function executeToolCall(
   if (tool === undefined) {
     const known = [...tools.keys()].join(", ") || "none";
     const error = new ToolArgumentsError(
-      call.function.name,
-      call.function.arguments,
       `There is no tool named "${call.function.name}". Available tools: ${known}.`,
+      { toolName: call.function.name, rawArguments: call.function.arguments },
     );
     return failure(call, "unknown-tool", error);
   }
@@ -85,9 +83,8 @@ export async function executeToolCall(
     const checked = validateWithSchema(tool.validator, parsed);
     if (!checked.success) {
       throw new ToolArgumentsError(
-        call.function.name,
-        call.function.arguments,
         `The arguments of tool "${call.function.name}" do not match its schema: ${checked.problems.join("; ")}. Call the tool again with corrected arguments.`,
+        { toolName: call.function.name, rawArguments: call.function.arguments },
       );
     }
     args = checked.value;

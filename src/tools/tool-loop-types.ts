@@ -27,7 +27,7 @@ export interface RunToolsOptions {
   messages: ChatMessage[];
   /** Typed tools the model may call (see `defineTool`). */
   tools?: readonly KimiTool[];
-  /** Declares Moonshot's builtin `$web_search` and handles its round trip (reference §2.5). */
+  /** Declares Moonshot's builtin `$web_search` and handles its round trip (docs/moonshot-wire.md, "Web search"). */
   webSearch?: boolean;
   /** Most model requests the run may make (default 10); reaching it stops with `max-steps`. */
   maxSteps?: number;
@@ -85,7 +85,12 @@ export interface ToolLoopStep {
   step: number;
   finishReason: string;
   /** The step's answer text (often empty on tool-call steps). */
+  content: string;
+  /** The step's thinking text, `null` when the model did not think. */
+  reasoningContent: string | null;
+  /** @deprecated The same as {@link ToolLoopStep.content}; use `content`. */
   text: string;
+  /** @deprecated The same as {@link ToolLoopStep.reasoningContent}; use `reasoningContent`. */
   reasoning: string | null;
   toolCalls: ToolCall[];
   toolResults: ToolResultRecord[];
@@ -97,8 +102,12 @@ export interface ToolLoopStep {
 /** The outcome of {@link runTools}. */
 export interface ToolRunResult {
   /** The final answer (text of the last step). */
-  text: string;
+  content: string;
   /** Reasoning of the last step, `null` when the model did not think. */
+  reasoningContent: string | null;
+  /** @deprecated The same as {@link ToolRunResult.content}; use `content`. */
+  text: string;
+  /** @deprecated The same as {@link ToolRunResult.reasoningContent}; use `reasoningContent`. */
   reasoning: string | null;
   stopReason: ToolLoopStopReason;
   /** `finish_reason` of the last step. */
@@ -110,7 +119,9 @@ export interface ToolRunResult {
   steps: ToolLoopStep[];
   /** Token totals over the steps that reported usage (a step without usage adds nothing). */
   usage: Usage;
-  /** USD over every step (`$web_search` fees included); `null` if a step had no known price. */
+  /** Cost over every step, field by field (`$web_search` fees included); `total` is `null` if a step had no known price. */
+  cost: CostBreakdown;
+  /** @deprecated `cost.total`: USD over every step; `null` if a step had no known price. */
   totalCostUsd: number | null;
   /** `$web_search` calls over every step. */
   webSearchCalls: number;

@@ -1,19 +1,20 @@
 /**
  * `runTools()`: the multi-step tool loop. Each step streams one request, executes the tool calls
  * the model asked for (in parallel, bounded), appends the assistant and tool messages exactly as
- * Kimi requires (reference §2.4, §2.5, §2.7), and repeats until the model answers, `maxSteps` is
+ * Kimi requires (docs/moonshot-wire.md, "Tools" and "Thinking"), and repeats until the model answers, `maxSteps` is
  * reached, or the budget is spent.
  */
+import { mapSettled } from "../async/concurrency.ts";
+import { EventQueue } from "../async/event-queue.ts";
 import type { ChatMessage, ChatRequest, ThinkingSetting, ToolDefinition } from "../chat/types.ts";
 import { webSearchTool } from "../chat/web-search.ts";
-import { addCost } from "../cost/pricing.ts";
+import { addCost, sumCost, zeroCost } from "../cost/pricing.ts";
 import { emptyUsage, sumUsage } from "../cost/usage.ts";
-import { AbortError, InvalidRequestError } from "../http/errors.ts";
+import { AbortError, InvalidRequestError } from "../errors/error-classes.ts";
 import type { ModelInfo } from "../models/model-info.ts";
+import { duplicateToolName, webSearchProblem } from "../models/policy/tool-rules.ts";
 import type { ToolsClient } from "./client-port.ts";
-import { mapWithConcurrency } from "./concurrency.ts";
 import type { KimiTool } from "./define-tool.ts";
-import { EventChannel } from "./event-channel.ts";
 import { fillMissingReasoning, thinkingEnabled } from "./thinking-history.ts";
 import { budgetReached, ToolBudgetExceededError } from "./tool-budget.ts";
 import { executeToolCall } from "./tool-execution.ts";
@@ -43,16 +44,29 @@ const DEFAULT_CONCURRENCY = 4;
  * @example
  * const run = runTools(kimi, { messages: [{ role: "user", content: "Weather in Paris?" }], tools: [weather] });
  * for await (const event of run) if (event.type === "text-delta") process.stdout.write(event.text);
- * const { text, totalCostUsd } = await run.result;
+ * const { content, cost } = await run.result;
  */
 export function runTools(client: ToolsClient, options: RunToolsOptions): ToolRun {
-  const channel = new EventChannel<ToolLoopEvent>();
-  const result = loop(client, options, channel);
+  // The run's own signal: the caller's, and the consumer leaving the `for await` loop early.
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
+  else options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const channel = new EventQueue<ToolLoopEvent>({
+    iteratedTwice: "A tool run's events can be iterated only once.",
+    onReturn: async () => {
+      controller.abort();
+      await result.catch(() => undefined);
+    },
+  });
+  const result = loop(client, { ...options, signal: controller.signal }, channel).finally(() =>
+    options.signal?.removeEventListener("abort", onCallerAbort),
+  );
   // Iteration ends with the run: normally, or by throwing the run's error. A caller may also
   // only iterate; the result's rejection is then observed here so it cannot crash the process.
   result.then(
-    () => channel.close(),
-    (error: unknown) => channel.close({ value: error }),
+    () => channel.end(),
+    (error: unknown) => channel.end({ error }),
   );
   return {
     result,
@@ -63,7 +77,7 @@ export function runTools(client: ToolsClient, options: RunToolsOptions): ToolRun
 async function loop(
   client: ToolsClient,
   options: RunToolsOptions,
-  channel: EventChannel<ToolLoopEvent>,
+  channel: EventQueue<ToolLoopEvent>,
 ): Promise<ToolRunResult> {
   const modelId = options.model ?? client.config.defaultModel;
   const model = client.models.get(modelId);
@@ -80,19 +94,23 @@ async function loop(
   const steps: ToolLoopStep[] = [];
   let usage = emptyUsage();
   let costUsd: number | null = 0;
+  let cost = zeroCost(modelId);
   let webSearchCalls = 0;
 
   const finish = (stopReason: ToolLoopStopReason): ToolRunResult => {
     const last = steps.at(-1);
     return {
-      text: last?.text ?? "",
-      reasoning: last?.reasoning ?? null,
+      content: last?.content ?? "",
+      reasoningContent: last?.reasoningContent ?? null,
+      text: last?.content ?? "",
+      reasoning: last?.reasoningContent ?? null,
       stopReason,
       finishReason: last?.finishReason ?? "",
       messages: [...input, ...appended],
       newMessages: [...appended],
       steps: [...steps],
       usage,
+      cost,
       totalCostUsd: costUsd,
       webSearchCalls,
     };
@@ -107,7 +125,7 @@ async function loop(
       if (options.onBudgetExceeded === "stop") return emitFinish(channel, partial);
       throw new ToolBudgetExceededError(
         `${overBudget} The run stopped before step ${step}; raise the budget or pass onBudgetExceeded: "stop" to get the partial result without an error.`,
-        partial,
+        { result: partial },
       );
     }
 
@@ -116,7 +134,7 @@ async function loop(
     const request: ChatRequest = {
       model: modelId,
       // A history written by a non-thinking model lacks reasoning_content; a thinking model
-      // rejects it with a 400 (reference §2.7), so placeholders are filled in on the wire only.
+      // rejects it with a 400 (docs/moonshot-wire.md, "Thinking"), so placeholders are filled in on the wire only.
       messages: thinkingEnabled(model, thinking) ? fillMissingReasoning(history) : history,
       ...(declarations.length > 0 ? { tools: declarations } : {}),
       ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
@@ -138,6 +156,7 @@ async function loop(
 
     usage = sumUsage(usage, answer.usage);
     costUsd = addCost(costUsd, answer.cost.total);
+    cost = sumCost(cost, answer.cost);
     webSearchCalls += answer.webSearchCalls;
     appended.push(assistantMessageFor(answer));
     channel.push({
@@ -151,6 +170,8 @@ async function loop(
     const record: ToolLoopStep = {
       step,
       finishReason: answer.finishReason,
+      content: answer.content,
+      reasoningContent: answer.reasoningContent,
       text: answer.content,
       reasoning: answer.reasoningContent,
       toolCalls: answer.toolCalls,
@@ -164,12 +185,16 @@ async function loop(
       return emitFinish(channel, finish(answer.finishReason === "length" ? "length" : "answered"));
     }
 
-    const outcomes = await mapWithConcurrency(answer.toolCalls, concurrency, (toolCall) =>
+    const settled = await mapSettled(answer.toolCalls, concurrency, (toolCall) =>
       executeToolCall(toolCall, tools, { toolCallId: toolCall.id, signal, step }),
     );
     throwIfAborted(signal);
-    // One tool message per call id, in the order the calls were made (reference §2.4).
-    for (const outcome of outcomes) {
+    // One tool message per call id, in the order the calls were made (docs/moonshot-wire.md,
+    // "Tools").
+    for (const done of settled) {
+      // executeToolCall turns every failure into a result; a rejection here is a bug to surface.
+      if (done.status === "rejected") throw done.reason;
+      const outcome = done.value;
       const toolResult: ToolResultRecord = {
         toolCall: outcome.toolCall,
         status: outcome.status,
@@ -185,44 +210,44 @@ async function loop(
   }
 }
 
-function emitFinish(channel: EventChannel<ToolLoopEvent>, result: ToolRunResult): ToolRunResult {
+function emitFinish(channel: EventQueue<ToolLoopEvent>, result: ToolRunResult): ToolRunResult {
   channel.push({ type: "finish", result });
   return result;
 }
 
 function toolMap(tools: readonly KimiTool[]): Map<string, KimiTool> {
-  const map = new Map<string, KimiTool>();
-  for (const tool of tools) {
-    // Moonshot rejects duplicate function names in one request (reference §2.4).
-    if (map.has(tool.name)) {
-      throw new InvalidRequestError(
-        `Two tools are named "${tool.name}"; Moonshot rejects duplicate function names. Rename one.`,
-      );
-    }
-    map.set(tool.name, tool);
+  const twice = duplicateToolName(tools.map((tool) => tool.name));
+  if (twice !== undefined) {
+    throw new InvalidRequestError(
+      `Two tools are named "${twice}"; Moonshot rejects duplicate function names. Rename one.`,
+    );
   }
-  return map;
+  return new Map(tools.map((tool) => [tool.name, tool]));
 }
 
 /**
- * The `thinking` setting to send. `$web_search` does not work with thinking on (reference §2.5),
- * so a model that can toggle thinking gets it turned off when web search is on and the caller
- * did not ask for thinking; asking for both is refused before anything is sent.
+ * The `thinking` setting to send. `$web_search` does not work with thinking on
+ * (docs/moonshot-wire.md, "Tools"), so a model that can toggle thinking gets it turned off when
+ * web search is on and the caller did not ask for thinking; asking for both is refused before
+ * anything is sent.
  */
 function thinkingFor(
   model: ModelInfo | undefined,
   options: RunToolsOptions,
 ): boolean | ThinkingSetting | undefined {
   if (options.webSearch !== true) return options.thinking;
-  if (model !== undefined && !model.capabilities.webSearch) {
+  if (model === undefined) return options.thinking;
+  const asked = options.thinking !== undefined && thinkingEnabled(model, options.thinking);
+  const problem = webSearchProblem(model, model.capabilities.thinking === "toggle" && asked);
+  if (problem === "unsupported") {
     throw new InvalidRequestError(
       `Model ${model.id} does not support $web_search. Pick a model whose catalog entry has capabilities.webSearch, or drop webSearch.`,
     );
   }
-  if (model === undefined || model.capabilities.thinking !== "toggle") return options.thinking;
-  if (thinkingEnabled(model, options.thinking) && options.thinking !== undefined) {
+  if (model.capabilities.thinking !== "toggle") return options.thinking;
+  if (problem === "thinking") {
     throw new InvalidRequestError(
-      `$web_search is incompatible with thinking on ${model.id} (reference: Moonshot's K2.5 guide). Drop \`thinking\` or web search.`,
+      `$web_search is incompatible with thinking on ${model.id}. Drop \`thinking\` or web search.`,
     );
   }
   return typeof options.thinking === "object" ? options.thinking : false;

@@ -1,15 +1,15 @@
 /**
- * How the tools layer writes history messages, following Moonshot's rules (reference §2.1, §2.4,
- * §2.7): the assistant tool-call message keeps `reasoning_content` and drops empty `content`;
+ * How the tools layer writes history messages, following Moonshot's rules (docs/moonshot-wire.md, "Messages" and "Tools",
+ * docs/moonshot-wire.md, "Thinking"): the assistant tool-call message keeps `reasoning_content` and drops empty `content`;
  * each call is answered by exactly one `tool` message carrying `tool_call_id` and `name`.
  */
 import type { AssistantMessage, ToolCall, ToolMessage } from "../chat/types.ts";
 
 /**
  * The assistant message to append after a step. Empty `content` is omitted on a tool-call
- * message (Kimi's compat layer rejects "text content is empty", reference §2.1) and
+ * message (Kimi's compat layer rejects "text content is empty", docs/moonshot-wire.md, "Messages") and
  * `reasoning_content` is kept whenever the model produced it (required on tool-call turns of
- * thinking models, reference §2.7).
+ * thinking models, docs/moonshot-wire.md, "Thinking").
  */
 export function assistantMessageFor(answer: {
   content: string;
@@ -23,7 +23,7 @@ export function assistantMessageFor(answer: {
   return message;
 }
 
-/** The `tool` message answering `call` with `content` (reference §2.4). */
+/** The `tool` message answering `call` with `content` (docs/moonshot-wire.md, "Tools"). */
 export function toolMessageFor(call: ToolCall, content: string): ToolMessage {
   return { role: "tool", tool_call_id: call.id, name: call.function.name, content };
 }

@@ -1,15 +1,13 @@
 /**
- * The function-name rule Moonshot applies to declared tools (reference §2.4), checked when a tool
+ * The function-name rule Moonshot applies to declared tools (docs/moonshot-wire.md, "Tools"), checked when a tool
  * is defined so a bad name fails at startup instead of as a 400 in the middle of a conversation.
  */
-import { InvalidRequestError } from "../http/errors.ts";
-
-/** Moonshot's function-name pattern: 3 to 64 characters, letter or `_` first (reference §2.4). */
-export const TOOL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$/;
+import { InvalidRequestError } from "../errors/error-classes.ts";
+import { TOOL_NAME_PATTERN } from "../models/policy/tool-rules.ts";
 
 /**
  * Throws {@link InvalidRequestError} unless `name` is a valid Moonshot function name.
- * Names starting with `$` are reserved for builtins such as `$web_search` (reference §2.5).
+ * Names starting with `$` are reserved for builtins such as `$web_search` (docs/moonshot-wire.md, "Tools").
  */
 export function assertToolName(name: string): void {
   if (name.startsWith("$")) {

@@ -155,7 +155,7 @@ describe("kimi-provider without a key", () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stderr,
-      /^kimi-provider: ServerError \(file_extraction_failed, HTTP 500\): The local service at 127\.0\.0\.1:\d+ \(an emulator or gateway, not Moonshot\) could not extract text from data\.xyz \([0-9a-v]+\): Failed to extract file: unsupported file type \.xyz: the emulator extracts text files and PDFs only\. kimi-provider's emulator extracts only text files and PDFs; Moonshot itself also reads Office documents and more\./m,
+      /^kimi-provider: FileExtractionError \(file_extraction_failed, HTTP 500\): The local service at 127\.0\.0\.1:\d+ \(an emulator or gateway, not Moonshot\) could not extract text from data\.xyz \([0-9a-v]+\): Failed to extract file: unsupported file type \.xyz: the emulator extracts text files and PDFs only\. kimi-provider's emulator extracts only text files and PDFs; Moonshot itself also reads Office documents and more\./m,
     );
     assert.equal(run.stderr.includes('purpose "image"'), false);
   });

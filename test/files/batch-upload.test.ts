@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
+import { FileValidationError, InvalidRequestError } from "../../src/errors/error-classes.ts";
 import type { UploadProgress } from "../../src/files/batch-upload.ts";
-import { FileValidationError, InvalidRequestError } from "../../src/http/errors.ts";
 import { clientFor, tempDir, writeTemp } from "./helpers.ts";
 
 describe("batch upload", async () => {

@@ -9,7 +9,7 @@ import {
   FileValidationError,
   InvalidRequestError,
   ServerError,
-} from "../../src/http/errors.ts";
+} from "../../src/errors/error-classes.ts";
 import { clientFor, tempDir, writeTemp } from "./helpers.ts";
 
 describe("chat with files", async () => {

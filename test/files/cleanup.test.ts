@@ -4,9 +4,9 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
+import { AbortError, ServerError } from "../../src/errors/error-classes.ts";
 import { FileRegistry } from "../../src/files/file-registry.ts";
 import { resolveStateDir } from "../../src/files/state-dir.ts";
-import { AbortError, ServerError } from "../../src/http/errors.ts";
 import { clientFor, tempDir } from "./helpers.ts";
 
 describe("registry and cleanup", async () => {

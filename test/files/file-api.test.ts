@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { NotFoundError } from "../../src/http/errors.ts";
+import { NotFoundError } from "../../src/errors/error-classes.ts";
 import { clientFor, tempDir, writeTemp } from "./helpers.ts";
 
 describe("files API against the emulator", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { InvalidRequestError, ServerError } from "../../src/http/errors.ts";
+import { InvalidRequestError, ServerError } from "../../src/errors/error-classes.ts";
 import { clientFor, tempDir } from "./helpers.ts";
 
 describe("service file errors map to typed errors with the fix", async () => {

@@ -3,7 +3,7 @@ import { mkdir, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { FileValidationError } from "../../src/http/errors.ts";
+import { FileValidationError } from "../../src/errors/error-classes.ts";
 import { clientFor, tempDir, writeTemp } from "./helpers.ts";
 
 describe("client-side checks before any byte is sent", async () => {

@@ -9,14 +9,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createKimi, type KimiOptions } from "../../src/client.ts";
 import {
   AbortError,
   ConfigurationError,
-  createKimi,
   InvalidRequestError,
-  type KimiOptions,
   TimeoutError,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
 import { chunk, type ScriptedServer, startScriptedServer } from "./helpers/scripted-server.ts";
 
 const KEY = "sk-boundary-test-key-000";

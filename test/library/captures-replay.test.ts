@@ -10,25 +10,21 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { responseRequestId } from "../../src/http/raw-response.ts";
+import type { ChatRequest, ChatResult, StreamEvent } from "../../src/chat/types.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
 import {
   AuthenticationError,
-  type ChatRequest,
-  type ChatResult,
   ContextOverflowError,
-  createKimi,
-  DEFAULT_RETRY_POLICY,
   InvalidRequestError,
-  type Kimi,
-  type KimiError,
   MalformedResponseError,
   ModelNotFoundError,
   OverloadedError,
   QuotaExceededError,
   RateLimitError,
-  retryDelayMs,
-  type StreamEvent,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
+import type { KimiError } from "../../src/errors/kimi-error.ts";
+import { responseRequestId } from "../../src/http/raw-response.ts";
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from "../../src/http/retry-policy.ts";
 import {
   CAPTURES_DIR,
   loadCapture,

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { parseToolArguments } from "../../src/chat/tool-arguments.ts";
+import { answerWebSearchCalls, webSearchTool } from "../../src/chat/web-search.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import {
-  answerWebSearchCalls,
-  createKimi,
-  estimatePromptTokens,
-  type Kimi,
-  parseToolArguments,
-  ToolArgumentsError,
-  webSearchTool,
-} from "../../src/index.ts";
+import { ToolArgumentsError } from "../../src/errors/error-classes.ts";
+import { estimatePromptTokens } from "../../src/tokens/local-estimator.ts";
 
 let emu: RunningEmulator;
 let kimi: Kimi;

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { createKimi, type Kimi, parseFileContent, type StreamEvent } from "../../src/index.ts";
+import type { StreamEvent } from "../../src/chat/types.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
+import { parseFileContent } from "../../src/files/file-content.ts";
 import {
   chunk,
   type ScriptedResponse,

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { ConfigurationError, createKimi, resolveConfig } from "../../src/index.ts";
+import { createKimi } from "../../src/client.ts";
+import { resolveConfig } from "../../src/config/config.ts";
+import { ConfigurationError } from "../../src/errors/error-classes.ts";
 import { startScriptedServer } from "./helpers/scripted-server.ts";
 
 function configError(fn: () => unknown, setting: string, pattern: RegExp): void {

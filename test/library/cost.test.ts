@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import {
-  computeCost,
-  createKimi,
-  extractUsage,
-  findCatalogModel,
-  UsageLedger,
-} from "../../src/index.ts";
+import { createKimi } from "../../src/client.ts";
+import { UsageLedger } from "../../src/cost/ledger.ts";
+import { computeCost } from "../../src/cost/pricing.ts";
+import { extractUsage } from "../../src/cost/usage.ts";
+import { findCatalogModel } from "../../src/models/catalog.ts";
 import { type ScriptedServer, startScriptedServer } from "./helpers/scripted-server.ts";
 
 const k2 = findCatalogModel("kimi-k2-0905-preview");

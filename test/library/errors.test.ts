@@ -1,26 +1,24 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { createKimi, type KimiOptions } from "../../src/client.ts";
 import {
   AbortError,
   AuthenticationError,
   ContentFilterError,
   ContextOverflowError,
-  createKimi,
-  type DebugEvent,
   InvalidRequestError,
-  KimiError,
-  type KimiOptions,
   ModelNotFoundError,
   NetworkError,
   OverloadedError,
   PermissionDeniedError,
   QuotaExceededError,
   RateLimitError,
-  type RetryEvent,
-  retryAfterFromMessage,
   ServerError,
   TimeoutError,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
+import { retryAfterFromMessage } from "../../src/errors/error-mapping.ts";
+import { KimiError } from "../../src/errors/kimi-error.ts";
+import type { DebugEvent, RetryEvent } from "../../src/http/transport.ts";
 import {
   errorBody,
   type ScriptedResponse,

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { inspect } from "node:util";
-import { createKimi, type Kimi, KimiError } from "../../src/index.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
+import { KimiError } from "../../src/errors/kimi-error.ts";
 import {
   chunk,
   type ReceivedRequest,

@@ -4,15 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import type { ChatRequest } from "../../src/chat/types.ts";
+import type { KimiWarning } from "../../src/chat/warnings.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import {
-  type ChatRequest,
-  createKimi,
-  InvalidRequestError,
-  type Kimi,
-  type KimiWarning,
-  THINKING_MIN_OUTPUT_TOKENS,
-} from "../../src/index.ts";
+import { InvalidRequestError } from "../../src/errors/error-classes.ts";
+import { THINKING_MIN_OUTPUT_TOKENS } from "../../src/models/policy/output-cap.ts";
 
 let emu: RunningEmulator;
 let kimi: Kimi;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createKimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import { createKimi, InvalidRequestError, MODEL_CATALOG } from "../../src/index.ts";
+import { InvalidRequestError } from "../../src/errors/error-classes.ts";
+import { MODEL_CATALOG } from "../../src/models/catalog.ts";
 
 describe("model registry", () => {
   let emu: RunningEmulator;

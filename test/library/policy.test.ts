@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { ChatRequest } from "../../src/chat/types.ts";
+import { createKimi, type Kimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import {
-  applyRequestPolicy,
-  type ChatRequest,
-  ContextOverflowError,
-  createKimi,
-  estimatePromptTokens,
-  findCatalogModel,
-  InvalidRequestError,
-  type Kimi,
-} from "../../src/index.ts";
+import { ContextOverflowError, InvalidRequestError } from "../../src/errors/error-classes.ts";
+import { findCatalogModel } from "../../src/models/catalog.ts";
+import { applyRequestPolicy } from "../../src/models/policy.ts";
+import { estimatePromptTokens } from "../../src/tokens/local-estimator.ts";
 
 const defaults = { temperature: 0.5, maxTokens: 32768 };
 const messages = [{ role: "user" as const, content: "Hi" }];
@@ -103,7 +99,7 @@ describe("request policy (pure)", () => {
     );
   });
 
-  it("tool_choice limits (reference §2.4)", () => {
+  it("tool_choice limits (docs/moonshot-wire.md, Tools)", () => {
     const tools = [
       { type: "function" as const, function: { name: "lookup", parameters: { type: "object" } } },
     ];

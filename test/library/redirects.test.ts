@@ -9,7 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createKimi, type KimiOptions, RedirectError } from "../../src/index.ts";
+import { createKimi, type KimiOptions } from "../../src/client.ts";
+import { RedirectError } from "../../src/errors/error-classes.ts";
 import { type ScriptedServer, startScriptedServer } from "./helpers/scripted-server.ts";
 
 const KEY = "sk-redirect-test-key-0000";

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { createKimi, MalformedResponseError } from "../../src/index.ts";
+import { createKimi } from "../../src/client.ts";
+import { MalformedResponseError } from "../../src/errors/error-classes.ts";
 import {
   chunk,
   type ScriptedResponse,

@@ -6,12 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import {
-  ConfigurationError,
-  createKimi,
-  type KimiOptions,
-  ResponseTooLargeError,
-} from "../../src/index.ts";
+import { createKimi, type KimiOptions } from "../../src/client.ts";
+import { ConfigurationError, ResponseTooLargeError } from "../../src/errors/error-classes.ts";
 import {
   chunk,
   type ScriptedResponse,

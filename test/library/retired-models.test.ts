@@ -5,17 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import type { KimiWarning } from "../../src/chat/warnings.ts";
+import { createKimi } from "../../src/client.ts";
+import { resolveConfig } from "../../src/config/config.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import {
   ConfigurationError,
-  createKimi,
-  DEFAULT_MODEL_ID,
-  generateObject,
   InvalidRequestError,
-  type KimiWarning,
   ModelNotFoundError,
-  resolveConfig,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
+import { DEFAULT_MODEL_ID } from "../../src/models/catalog.ts";
+import { generateObject } from "../../src/tools/structured-output.ts";
 
 let emu: RunningEmulator;
 before(async () => {

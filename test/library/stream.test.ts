@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
+import type { StreamEvent } from "../../src/chat/types.ts";
+import { createKimi } from "../../src/client.ts";
 import {
   AbortError,
-  createKimi,
   MalformedResponseError,
   NetworkError,
   RateLimitError,
-  type StreamEvent,
   StreamTruncatedError,
-} from "../../src/index.ts";
+} from "../../src/errors/error-classes.ts";
 import {
   chunk,
   type ScriptedResponse,
@@ -56,7 +56,7 @@ const usageA = {
   cached_tokens: 4000,
 };
 
-describe("stream usage placements (reference §3.3)", () => {
+describe("stream usage placements (docs/moonshot-wire.md, Usage)", () => {
   it("choices[0].usage only (no include_usage chunk)", async () => {
     const { server, kimi } = await serve([
       {

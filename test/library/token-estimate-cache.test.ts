@@ -1,18 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { ChatMessage } from "../../src/chat/types.ts";
+import { createKimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
+import { TokenEstimateCache } from "../../src/tokens/estimate-cache.ts";
 import {
-  type ChatMessage,
-  createKimi,
   type EstimableMessage,
   estimateMessageTokens,
   estimatePromptTokens,
   estimateTextTokens,
-  jsonLengthBound,
-  preSendPromptTokens,
-  promptTokensUpperBound,
-  TokenEstimateCache,
-} from "../../src/index.ts";
+} from "../../src/tokens/local-estimator.ts";
+import { preSendPromptTokens } from "../../src/tokens/pre-send-estimate.ts";
+import { jsonLengthBound, promptTokensUpperBound } from "../../src/tokens/prompt-token-bound.ts";
 
 /** A deterministic generator (mulberry32), so a failing input can be reproduced. */
 function random(seed: number): () => number {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createKimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import { AbortError, createKimi, estimatePromptTokens } from "../../src/index.ts";
+import { AbortError } from "../../src/errors/error-classes.ts";
+import { estimatePromptTokens } from "../../src/tokens/local-estimator.ts";
 import { errorBody, type ScriptedServer, startScriptedServer } from "./helpers/scripted-server.ts";
 
 const messages = [{ role: "user" as const, content: "How many tokens is this sentence?" }];

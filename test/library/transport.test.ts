@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createKimi } from "../../src/client.ts";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
-import { createKimi, StreamTruncatedError, TimeoutError } from "../../src/index.ts";
+import { StreamTruncatedError, TimeoutError } from "../../src/errors/error-classes.ts";
 
 let emu: RunningEmulator;
 before(async () => {

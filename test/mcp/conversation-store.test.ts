@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { InvalidRequestError } from "../../src/http/errors.ts";
+// The MCP server shares the package's classes (it imports "kimi-provider"): so does this test.
+import { InvalidRequestError } from "kimi-provider";
 import { ConversationStore } from "../../src/mcp/conversation-store.ts";
 
 const user = (content: string) => ({ role: "user" as const, content });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { continueOnLength } from "../../src/tools/index.ts";
+import { continueOnLength } from "../../src/tools/continuation.ts";
 import { type ScriptedServer, startScriptedServer } from "./scripted-server.ts";
 
 let emu: RunningEmulator;

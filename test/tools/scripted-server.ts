@@ -2,7 +2,7 @@
  * A tiny scripted Moonshot stand-in for cases the emulator cannot produce on demand (a model that
  * keeps calling tools, malformed arguments, an invalid JSON answer). Each request takes the next
  * scripted reply and gets it in Moonshot's wire shape: SSE when `stream: true` (usage in
- * `choices[0].usage` of the finish chunk, reference §3.3), JSON otherwise.
+ * `choices[0].usage` of the finish chunk, docs/moonshot-wire.md, "Usage"), JSON otherwise.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { generateObject, StructuredOutputError } from "../../src/tools/index.ts";
+import { generateObject } from "../../src/tools/structured-output.ts";
+import { StructuredOutputError } from "../../src/tools/structured-output-error.ts";
 import { type ScriptedServer, startScriptedServer } from "./scripted-server.ts";
 
 let emu: RunningEmulator;

@@ -4,8 +4,10 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { InvalidRequestError } from "../../src/http/errors.ts";
-import { defineTool, runTools, toMfjsSchema } from "../../src/tools/index.ts";
+import { InvalidRequestError } from "../../src/errors/error-classes.ts";
+import { defineTool } from "../../src/tools/define-tool.ts";
+import { toMfjsSchema } from "../../src/tools/mfjs-schema.ts";
+import { runTools } from "../../src/tools/tool-loop.ts";
 
 let emu: RunningEmulator;
 before(async () => {

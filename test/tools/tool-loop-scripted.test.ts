@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
-import { defineTool, runTools } from "../../src/tools/index.ts";
+import { defineTool } from "../../src/tools/define-tool.ts";
+import { runTools } from "../../src/tools/tool-loop.ts";
 import { type ScriptedServer, startScriptedServer } from "./scripted-server.ts";
 
 const servers: ScriptedServer[] = [];

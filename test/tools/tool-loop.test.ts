@@ -4,14 +4,16 @@ import { z } from "zod";
 import { createKimi } from "../../src/client.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { AbortError, BudgetExceededError, InvalidRequestError } from "../../src/http/errors.ts";
 import {
-  defineTool,
-  REASONING_PLACEHOLDER,
-  runTools,
-  ToolBudgetExceededError,
-  type ToolLoopEvent,
-} from "../../src/tools/index.ts";
+  AbortError,
+  BudgetExceededError,
+  InvalidRequestError,
+} from "../../src/errors/error-classes.ts";
+import { defineTool } from "../../src/tools/define-tool.ts";
+import { REASONING_PLACEHOLDER } from "../../src/tools/thinking-history.ts";
+import { ToolBudgetExceededError } from "../../src/tools/tool-budget.ts";
+import { runTools } from "../../src/tools/tool-loop.ts";
+import type { ToolLoopEvent } from "../../src/tools/tool-loop-types.ts";
 
 type Body = {
   model: string;

@@ -1,9 +1,9 @@
 /**
- * `kimi-provider balance [--json]`: GET /v1/users/me/balance (reference §4.4). The envelope is
+ * `kimi-provider balance [--json]`: GET /v1/users/me/balance (docs/moonshot-wire.md, "Accounts and hosts"). The envelope is
  * Moonshot's own `{code, data, scode, status}`, not an OpenAI shape; amounts are USD on
- * api.moonshot.ai and CNY on api.moonshot.cn (§1.1).
+ * api.moonshot.ai and CNY on api.moonshot.cn (docs/moonshot-wire.md, "Accounts and hosts").
  */
-import { MalformedResponseError } from "../../http/errors.ts";
+import { MalformedResponseError } from "kimi-provider";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

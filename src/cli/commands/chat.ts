@@ -5,9 +5,9 @@
  * given with -f are uploaded for extraction, put in system messages and deleted afterwards, also
  * when the answer fails or is interrupted (the library's chat-with-files does the bookkeeping).
  */
-import type { ChatResult } from "../../chat/types.ts";
-import { resolveStateDir } from "../../files/state-dir.ts";
-import { AbortError } from "../../http/errors.ts";
+import type { ChatResult } from "kimi-provider";
+import { AbortError } from "kimi-provider";
+import { resolveStateDir } from "kimi-provider/internal";
 import type { ReasoningDisplay } from "../answer-printer.ts";
 import { optionalNumberFlag, parseCommandArgs } from "../arguments.ts";
 import { chatJson, summaryLine } from "../chat-report.ts";

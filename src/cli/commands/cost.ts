@@ -1,9 +1,8 @@
 /**
  * `kimi-provider cost -m MODEL --input N --output N [--cached N] [--json]`: the price of a
- * request from the catalog, in USD (reference §3.5, §7).
+ * request from the catalog, in USD (docs/moonshot-wire.md, "Prices" and "Accounts and hosts").
  */
-import { computeCost } from "../../cost/pricing.ts";
-import { findCatalogModel, MODEL_CATALOG } from "../../models/catalog.ts";
+import { computeCost, findCatalogModel, MODEL_CATALOG } from "kimi-provider";
 import { parseCommandArgs, parseNumberFlag, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -5,18 +5,23 @@
  * (which the transport does not use) and the state directory (the state database opens). One line
  * per check with the fix; exit 0 when nothing failed, 1 otherwise.
  */
-import { createKimi, type Kimi } from "../../client.ts";
 import {
+  AuthenticationError,
+  createKimi,
+  findCatalogModel,
+  type Kimi,
+  KimiError,
   MOONSHOT_CHINA_BASE_URL,
   MOONSHOT_INTERNATIONAL_BASE_URL,
+} from "kimi-provider";
+import {
+  isLoopbackBaseURL,
+  NO_KEY_PLACEHOLDER,
+  openStateDatabase,
+  redactText,
   resolveConfig,
-} from "../../config/config.ts";
-import { resolveStateDir } from "../../files/state-dir.ts";
-import { AuthenticationError, KimiError } from "../../http/errors.ts";
-import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "../../http/loopback-url.ts";
-import { redactText } from "../../http/redact.ts";
-import { findCatalogModel } from "../../models/catalog.ts";
-import { openStateDatabase } from "../../state/state-database.ts";
+  resolveStateDir,
+} from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -3,14 +3,15 @@
  * [--concurrency N] [--chunk-delay MS] [--seed N] [--log]`: runs the local Moonshot-compatible
  * emulator until SIGINT/SIGTERM, for trying clients and for CI (docs/emulator.md).
  */
-import { isLoopbackHost } from "../../emulator/loopback.ts";
+
 import {
   CURRENT_LINEUP,
   isLineup,
   LINEUPS,
   type Lineup,
   lineupModels,
-} from "../../models/lineup.ts";
+} from "kimi-provider/internal";
+import { isLoopbackHost } from "../../emulator/loopback.ts";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

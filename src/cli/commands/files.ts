@@ -4,11 +4,9 @@
  * uploads that `cleanup` relies on).
  */
 
-import type { CleanupReport, SkippedFile } from "../../files/cleanup.ts";
-import type { FileObject, FilePurpose } from "../../files/file-object.ts";
-import { FILE_PURPOSES, isFilePurpose } from "../../files/file-object.ts";
-import { prepareFile } from "../../files/file-source.ts";
-import type { FilesApi } from "../../files/files-api.ts";
+import type { CleanupReport, FileObject, FilePurpose, FilesApi, SkippedFile } from "kimi-provider";
+import { FILE_PURPOSES } from "kimi-provider";
+import { isFilePurpose, prepareFile } from "kimi-provider/internal";
 import { parseCommandArgs } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { parseDuration } from "../duration.ts";

@@ -5,7 +5,7 @@
  * gateway runs on the embedded database, these commands reach it through the gateway.
  */
 import { readFile } from "node:fs/promises";
-import { resolveStateDir } from "../../files/state-dir.ts";
+import { resolveStateDir } from "kimi-provider/internal";
 import type { GatewayKey } from "../../gateway/key-store.ts";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";

@@ -4,7 +4,7 @@
  * everything else goes to stderr. Without KIMI_API_KEY the answers come from the embedded
  * emulator, which the server tells the host in its instructions and in every result.
  */
-import { ConfigurationError } from "../../http/errors.ts";
+import { ConfigurationError } from "kimi-provider";
 import type { RunningMcpServer } from "../../mcp/start-mcp-server.ts";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";

@@ -1,11 +1,11 @@
 /**
  * `kimi-provider models [--wide] [--json] [--refresh]`: the model catalog as a table, optionally merged
- * with what GET /v1/models says this key can use (availability is account-dependent, §7). The
+ * with what GET /v1/models says this key can use (availability is account-dependent, docs/moonshot-wire.md, "Accounts and hosts"). The
  * models online today come first; retired ones follow with their retirement day and successor
  * (kept so that old usage can still be priced).
  */
-import type { ModelCapabilities, ModelInfo } from "../../models/model-info.ts";
-import { ModelRegistry } from "../../models/registry.ts";
+import type { ModelCapabilities, ModelInfo } from "kimi-provider";
+import { ModelRegistry } from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -3,8 +3,8 @@
  * database (every `kimi-provider chat` is one; `chat --continue` and `chat --session NAME` resume
  * them).
  */
-import type { ChatMessage } from "../../chat/types.ts";
-import { resolveStateDir } from "../../files/state-dir.ts";
+import type { ChatMessage } from "kimi-provider";
+import { resolveStateDir } from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import { sessionCostLine } from "../chat-session.ts";
 import type { CliContext } from "../context.ts";

@@ -1,16 +1,14 @@
 /**
  * `kimi-provider tokens [-m MODEL] (TEXT | -f PATH | -)`: estimated tokens of a text sent as one
  * user message, or of a file as `chat -f` sends it, and which context windows it fits. Kimi's
- * tokenizer is not public (docs/moonshot-wire.md), so the count is the library's local estimator,
+ * tokenizer is not public (docs/moonshot-wire.md, "Token estimate"), so the count is the library's local estimator,
  * the same the emulator counts with. A file is first extracted exactly as `chat -f` does it
  * (uploaded for extraction, its text read, the upload deleted): by Moonshot with a key, by the
  * local emulator without one. Counting the file's raw bytes would overcount a PDF many times.
  */
 
-import { AbortError } from "../../http/errors.ts";
-import { findCatalogModel, MODEL_CATALOG } from "../../models/catalog.ts";
-import type { ModelInfo } from "../../models/model-info.ts";
-import { estimatePromptTokens } from "../../tokens/local-estimator.ts";
+import type { ModelInfo } from "kimi-provider";
+import { AbortError, estimatePromptTokens, findCatalogModel, MODEL_CATALOG } from "kimi-provider";
 import { parseCommandArgs } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -3,7 +3,7 @@
  * the service on this machine, from the ledger under the state directory. Answers of the CLI's
  * local emulator (no KIMI_API_KEY) cost nothing and are not recorded; the text says so.
  */
-import { resolveStateDir } from "../../files/state-dir.ts";
+import { resolveStateDir } from "kimi-provider/internal";
 import { parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";

@@ -4,9 +4,9 @@
  * conversation-store.ts).
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ChatMessage } from "kimi-provider";
+import { InvalidRequestError } from "kimi-provider";
 import { z } from "zod";
-import type { ChatMessage } from "../../chat/types.ts";
-import { InvalidRequestError } from "../../http/errors.ts";
 import type { AllowedFile } from "../allowed-roots.ts";
 import type { StoredMessage } from "../conversation-store.ts";
 import type { McpSession } from "../mcp-session.ts";

@@ -5,10 +5,9 @@
  * (PDF, office) are uploaded for extraction, measured, and deleted again. No chat is sent.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ChatMessage } from "kimi-provider";
+import { computeCost, InvalidRequestError } from "kimi-provider";
 import { z } from "zod";
-import type { ChatMessage } from "../../chat/types.ts";
-import { computeCost } from "../../cost/pricing.ts";
-import { InvalidRequestError } from "../../http/errors.ts";
 import type { AllowedFile } from "../allowed-roots.ts";
 import type { McpSession } from "../mcp-session.ts";
 import { ProgressReporter, type ToolExtra } from "../progress-reporter.ts";

@@ -5,8 +5,8 @@
  * are then marked with their retirement day and successor.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ModelInfo } from "kimi-provider";
 import { z } from "zod";
-import type { ModelInfo } from "../../models/model-info.ts";
 import type { McpSession } from "../mcp-session.ts";
 import { runTool } from "../run-tool.ts";
 import { describeToolError, toolSuccess } from "../tool-result.ts";

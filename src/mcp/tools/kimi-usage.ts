@@ -3,8 +3,8 @@
  * and USD, overall and per model (the client's `usage.snapshot()`), and the budget left.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { UsageTotals } from "kimi-provider/internal";
 import { z } from "zod";
-import type { UsageTotals } from "../../cost/ledger.ts";
 import type { McpSession } from "../mcp-session.ts";
 import { formatUsd } from "../result-shapes.ts";
 import { runTool } from "../run-tool.ts";

@@ -1,5 +1,5 @@
 /** A wait that the caller's signal can cut short (retry backoff, polling). */
-import { AbortError } from "./errors.ts";
+import { AbortError } from "../errors/error-classes.ts";
 
 /** Resolves after `ms`; rejects with {@link AbortError} as soon as `signal` aborts. */
 export function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

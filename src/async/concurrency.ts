@@ -1,6 +1,7 @@
 /**
  * Runs async work over a list with at most `limit` tasks in flight, keeping input order in the
- * results and never rejecting: each item settles on its own.
+ * results and never rejecting: each item settles on its own. Used by uploads, deletions, cleanup
+ * and the tool loop's parallel tool calls.
  */
 
 /** Maps `items` through `task` with bounded concurrency; results are in input order. */
