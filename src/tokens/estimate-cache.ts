@@ -19,11 +19,9 @@
  */
 import {
   type EstimableMessage,
+  estimateMessageTokens,
   estimateTextTokens,
-  IMAGE_TOKENS,
-  MESSAGE_OVERHEAD_TOKENS,
   REQUEST_OVERHEAD_TOKENS,
-  VIDEO_TOKENS,
 } from "./local-estimator.ts";
 
 /** Limits of a {@link TokenEstimateCache}'s text layer. */
@@ -209,38 +207,12 @@ export class TokenEstimateCache {
     return total;
   }
 
-  // The same sums as estimateMessageTokens in local-estimator.ts, with texts through the cache.
+  // The estimator's own sums (one home: local-estimator.ts), with texts through the cache.
   #estimateMessage(message: EstimableMessage): number {
-    let total = MESSAGE_OVERHEAD_TOKENS + this.textTokens(message.role);
-    total += this.#contentTokens(message.content);
-    if (message.name) total += this.textTokens(message.name);
-    if (message.reasoning_content) total += this.textTokens(message.reasoning_content);
-    if (message.tool_calls) total += this.textTokens(JSON.stringify(message.tool_calls));
-    if (message.tool_call_id) total += this.textTokens(message.tool_call_id);
-    return total;
+    return estimateMessageTokens(message, this.#countText);
   }
 
-  #contentTokens(content: unknown): number {
-    if (content === undefined || content === null) return 0;
-    if (typeof content === "string") return this.textTokens(content);
-    if (Array.isArray(content)) {
-      let total = 0;
-      for (const part of content) {
-        if (part && typeof part === "object") {
-          const typed = part as { type?: string; text?: string };
-          if (typed.type === "text" && typeof typed.text === "string") {
-            total += this.textTokens(typed.text);
-          } else if (typed.type === "image_url") {
-            total += IMAGE_TOKENS;
-          } else if (typed.type === "video_url") {
-            total += VIDEO_TOKENS;
-          }
-        }
-      }
-      return total;
-    }
-    return estimateTextTokens(JSON.stringify(content));
-  }
+  readonly #countText = (text: string): number => this.textTokens(text);
 }
 
 /** The cache the client's pre-send context check uses (one per process). */

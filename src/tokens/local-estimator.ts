@@ -109,17 +109,20 @@ export interface EstimableMessage {
   tool_call_id?: string;
 }
 
+/** Counts the tokens of one text: {@link estimateTextTokens}, or a cache in front of it. */
+export type TextTokenCounter = (text: string) => number;
+
 /** Tokens a content part array costs: text parts by text, images and videos a flat amount. */
-function contentTokens(content: unknown): number {
+function contentTokens(content: unknown, textTokens: TextTokenCounter): number {
   if (content === undefined || content === null) return 0;
-  if (typeof content === "string") return estimateTextTokens(content);
+  if (typeof content === "string") return textTokens(content);
   if (Array.isArray(content)) {
     let total = 0;
     for (const part of content) {
       if (part && typeof part === "object") {
         const typed = part as { type?: string; text?: string };
         if (typed.type === "text" && typeof typed.text === "string") {
-          total += estimateTextTokens(typed.text);
+          total += textTokens(typed.text);
         } else if (typed.type === "image_url") {
           total += IMAGE_TOKENS;
         } else if (typed.type === "video_url") {
@@ -129,7 +132,7 @@ function contentTokens(content: unknown): number {
     }
     return total;
   }
-  return estimateTextTokens(JSON.stringify(content));
+  return textTokens(JSON.stringify(content));
 }
 
 /** Flat estimate for one image part (the real cost depends on resolution). */
@@ -137,14 +140,20 @@ export const IMAGE_TOKENS = 1_000;
 /** Flat estimate for one video part. */
 export const VIDEO_TOKENS = 4_000;
 
-/** Estimated prompt tokens of one message, template overhead included. */
-export function estimateMessageTokens(message: EstimableMessage): number {
-  let total = MESSAGE_OVERHEAD_TOKENS + estimateTextTokens(message.role);
-  total += contentTokens(message.content);
-  if (message.name) total += estimateTextTokens(message.name);
-  if (message.reasoning_content) total += estimateTextTokens(message.reasoning_content);
-  if (message.tool_calls) total += estimateTextTokens(JSON.stringify(message.tool_calls));
-  if (message.tool_call_id) total += estimateTextTokens(message.tool_call_id);
+/**
+ * Estimated prompt tokens of one message, template overhead included. `textTokens` counts each
+ * text (default {@link estimateTextTokens}; the client's estimate cache passes its cached count).
+ */
+export function estimateMessageTokens(
+  message: EstimableMessage,
+  textTokens: TextTokenCounter = estimateTextTokens,
+): number {
+  let total = MESSAGE_OVERHEAD_TOKENS + textTokens(message.role);
+  total += contentTokens(message.content, textTokens);
+  if (message.name) total += textTokens(message.name);
+  if (message.reasoning_content) total += textTokens(message.reasoning_content);
+  if (message.tool_calls) total += textTokens(JSON.stringify(message.tool_calls));
+  if (message.tool_call_id) total += textTokens(message.tool_call_id);
   return total;
 }
 

@@ -15,6 +15,7 @@ import { isLoopbackHost } from "../../emulator/loopback.ts";
 import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
+import { listenUsageError } from "../listen-error.ts";
 import { UsageError } from "../usage-error.ts";
 
 /** Port used when `--port` is not given. */
@@ -116,22 +117,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
       onWarning: (line: string) => terminal.err(`${line}\n`),
     });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "EADDRINUSE") {
-      throw new UsageError(
-        "--port",
-        `Port ${port} is already in use: pick another with --port N (0 picks a free one).`,
-        "emulator",
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
-      throw new UsageError(
-        "--host",
-        `Cannot listen on ${host}:${port} (${String(code)}): check --host and --port.`,
-        "emulator",
-      );
-    }
-    throw error;
+    throw listenUsageError(error, { host, port, command: "emulator" }) ?? error;
   }
   const limits = [
     rpm === undefined ? "" : `${rpm} requests/min`,

@@ -11,6 +11,7 @@ import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../argu
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount, formatUsd } from "../format.ts";
+import { listenUsageError } from "../listen-error.ts";
 import { NO_KEY_NOTICE } from "../service.ts";
 import { formatTable } from "../table.ts";
 import { printJson } from "../terminal.ts";
@@ -220,22 +221,7 @@ async function serve(args: readonly string[], context: CliContext): Promise<numb
       log: (line) => terminal.err(`gateway: ${line}\n`),
     });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "EADDRINUSE") {
-      throw new UsageError(
-        "--port",
-        `Port ${port} is already in use: pick another with --port N (0 picks a free one).`,
-        "gateway",
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
-      throw new UsageError(
-        "--host",
-        `Cannot listen on ${host}:${port} (${String(code)}): check --host and --port.`,
-        "gateway",
-      );
-    }
-    throw error;
+    throw listenUsageError(error, { host, port, command: "gateway" }) ?? error;
   }
   if (gateway.emulator !== undefined) terminal.err(`${NO_KEY_NOTICE}\n`);
   terminal.out(

@@ -10,6 +10,7 @@ import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../argu
 import type { CliContext } from "../context.ts";
 import { parseDuration } from "../duration.ts";
 import { EXIT } from "../exit-codes.ts";
+import { listenUsageError } from "../listen-error.ts";
 import { openServiceTarget } from "../service.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -99,22 +100,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
     if (error instanceof ConfigurationError && FLAG_OF_SETTING[error.setting]) {
       throw new UsageError(FLAG_OF_SETTING[error.setting] ?? error.setting, error.message, "mcp");
     }
-    const code = (error as { code?: unknown }).code;
-    if (code === "EADDRINUSE") {
-      throw new UsageError(
-        "--port",
-        `Port ${port} is already in use: pick another with --port N (0 picks a free one).`,
-        "mcp",
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
-      throw new UsageError(
-        "--host",
-        `Cannot listen on ${host}:${port} (${String(code)}): check --host and --port.`,
-        "mcp",
-      );
-    }
-    throw error;
+    throw listenUsageError(error, { host, port, command: "mcp" }) ?? error;
   }
   if (server.url !== undefined) {
     terminal.out(
