@@ -1,9 +1,14 @@
 /**
  * Group commit for the usage ledger. Every answer is added to the ledger before its end is sent
  * (so a budget checked by the next request, on any instance, sees it); under concurrency, the
- * answers finishing while one write is in flight are merged per ledger row and written together
- * by the next, one atomic upsert per row, instead of one upsert each. A single request still
- * costs exactly one upsert.
+ * answers finishing in the same turn of the event loop, or while one write is in flight, are
+ * merged per ledger row and written together, one atomic upsert per row, instead of one upsert
+ * each. A single request still costs exactly one upsert.
+ *
+ * The write waits for the end of the current turn (`setImmediate`) before it starts: the embedded
+ * PGlite runs a statement synchronously, so its promise settles before any other I/O callback
+ * runs, and a write started at once would never have a second answer to merge with (every
+ * request paid a full commit, which made the ledger the gateway's largest cost under load).
  */
 import { sumUsage, type Usage } from "../cost/usage.ts";
 import type { SqlExecutor } from "./sql-database.ts";
@@ -40,6 +45,8 @@ export class LedgerWriter {
   readonly #db: SqlExecutor;
   #next: Batch | undefined;
   #writing = false;
+  #scheduled = false;
+  #idle: Promise<void> = Promise.resolve();
 
   constructor(db: SqlExecutor) {
     this.#db = db;
@@ -64,11 +71,25 @@ export class LedgerWriter {
       row.cost += entry.costUsd ?? 0;
       row.unpriced += entry.costUsd === null ? 1 : 0;
     }
-    if (!this.#writing) void this.#flush();
+    if (!this.#writing && !this.#scheduled) {
+      this.#scheduled = true;
+      this.#idle = new Promise((resolve) =>
+        setImmediate(() => {
+          this.#scheduled = false;
+          void this.#flush().then(resolve);
+        }),
+      );
+    }
     return batch.done;
   }
 
+  /** Resolves once every entry added so far is written (or failed): call before closing the database. */
+  async drain(): Promise<void> {
+    while (this.#scheduled || this.#writing) await this.#idle;
+  }
+
   async #flush(): Promise<void> {
+    if (this.#writing) return;
     this.#writing = true;
     while (this.#next !== undefined) {
       const batch = this.#next;
