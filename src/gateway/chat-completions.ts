@@ -4,8 +4,8 @@
  * the usage put where OpenAI clients read it, the cost in headers, and, before the client sees the
  * end of the answer, the reasoning of a tool-call turn remembered (so the client's next request,
  * on any instance, finds it) and, for a key with a daily budget, the usage added to the ledger
- * (so the next budget check, on any instance, sees it). Other usage is written just after the end
- * is sent (see {@link settle}).
+ * (so the next budget check, on any instance, sees it). Other usage is written within a few
+ * milliseconds after (see {@link settle}).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
@@ -152,12 +152,11 @@ export class RelayedError extends Error {
  * ledger: what the next request (on any instance) decides on is committed first.
  *
  * Usage no budget depends on (loopback clients, keys without a budget) is not waited for: it
- * joins the ledger's next group commit, which starts in the same turn of the event loop as the
- * end of the answer is written (so any later query, on this process's database or its socket,
- * finds it), instead of adding a commit to every answer's latency. Its row is still written in one
- * atomic upsert, and only for a complete answer. The cost: an instance killed in the instant
- * between the answer and the commit loses that answer's usage. A database failure is logged, not
- * answered: the client paid for the answer.
+ * joins the ledger's next group commit, within `DEFERRED_WRITE_MS` (src/gateway/ledger-writer.ts),
+ * instead of adding a commit to this answer's latency and blocking the next request with it. Its
+ * row is still written in one atomic upsert, and only for a complete answer; `close()` writes
+ * what is pending. The cost: an instance killed in those milliseconds loses that usage. A
+ * database failure is logged, not answered: the client paid for the answer.
  */
 async function settle(
   repaired: RepairedRequest,
@@ -169,15 +168,18 @@ async function settle(
   const modelId = repaired.body.model;
   const usage = accumulator.usage;
   const costUsd = usage ? computeCost(repaired.model, usage, {}, modelId).total : null;
-  const ledgerWrite = context.ledger.add({
-    keyId: identity.keyId,
-    model: modelId,
-    day: utcDay(new Date()),
-    usage: usage ?? emptyUsage(),
-    costUsd,
-  });
-  const writes: Promise<void>[] = [];
   const budgeted = identity.key !== undefined && identity.key.budgetUsdPerDay !== null;
+  const ledgerWrite = context.ledger.add(
+    {
+      keyId: identity.keyId,
+      model: modelId,
+      day: utcDay(new Date()),
+      usage: usage ?? emptyUsage(),
+      costUsd,
+    },
+    budgeted,
+  );
+  const writes: Promise<void>[] = [];
   if (budgeted) writes.push(ledgerWrite);
   else ledgerWrite.catch((error: unknown) => context.log(`ledger write failed: ${String(error)}`));
   const turn = accumulator.turn;

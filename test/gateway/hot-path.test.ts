@@ -2,8 +2,8 @@
  * What keeps the gateway's per-request cost low, asserted as behaviour: answers finishing
  * together share one ledger upsert; streams hand their upstream connection back to the
  * keep-alive pool (one connection for many sequential streams); usage no budget depends on is
- * in the ledger for the next query although the answer did not wait for it; random paths add
- * no metric series.
+ * written without holding the answer, and all of it by `close()`; random paths add no metric
+ * series.
  */
 import assert from "node:assert/strict";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
@@ -136,6 +136,47 @@ describe("the ledger's group commit", () => {
   });
 });
 
+describe("the ledger's deferred entries", () => {
+  it("merges deferred entries into one upsert, taken along by an urgent one", async () => {
+    const { executor, statements } = counting(db);
+    const writer = new LedgerWriter(executor);
+    const entry = {
+      keyId: "kgw-deferred",
+      model: "kimi-k2.6",
+      day: "2026-01-04",
+      usage: emptyUsage(),
+      costUsd: 0.125,
+    };
+    const deferred = [writer.add(entry, false), writer.add(entry, false)];
+    await writer.add(entry, true);
+    await Promise.all(deferred);
+    assert.deepEqual(statements, ["INSERT INTO kimi_gateway_usage"]);
+    const rows = (await readLedger(db)).filter((row) => row.keyId === "kgw-deferred");
+    assert.deepEqual(
+      rows.map((row) => [row.requests, row.costUsd]),
+      [[3, 0.375]],
+    );
+  });
+
+  it("writes deferred entries on drain", async () => {
+    const { executor, statements } = counting(db);
+    const writer = new LedgerWriter(executor);
+    const added = writer.add(
+      {
+        keyId: "kgw-drain",
+        model: "kimi-k2.6",
+        day: "2026-01-05",
+        usage: emptyUsage(),
+        costUsd: 1,
+      },
+      false,
+    );
+    await writer.drain();
+    await added;
+    assert.deepEqual(statements, ["INSERT INTO kimi_gateway_usage"]);
+  });
+});
+
 describe("the gateway's hot path", () => {
   it("relays sequential streams over one upstream keep-alive connection", async () => {
     connections = 0;
@@ -156,19 +197,28 @@ describe("the gateway's hot path", () => {
     assert.equal(connections, 1);
   });
 
-  it("has a loopback client's usage in the ledger for the next query", async () => {
-    const before = (await readLedger(db)).find((row) => row.keyId === LOOPBACK_KEY_ID);
-    const answer = await post(gateway.baseURL, "/chat/completions", {
-      model: "kimi-k2.6",
-      messages: hello,
+  it("writes a loopback client's usage without holding the answer, and all of it by close", async () => {
+    const own = await startGateway({
+      port: 0,
+      apiKey: UPSTREAM_KEY,
+      baseURL: emulator.baseURL,
+      databaseUrl: postgres.url,
+      stateDir: state.path,
     });
-    assert.equal(answer.status, 200);
+    const before = (await readLedger(db)).find((row) => row.keyId === LOOPBACK_KEY_ID);
+    let cost = 0;
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(own.baseURL, "/chat/completions", {
+        model: "kimi-k2.6",
+        messages: hello,
+      });
+      assert.equal(answer.status, 200);
+      cost += Number(answer.headers.get("x-kimi-cost-usd"));
+    }
+    await own.close();
     const row = (await readLedger(db)).find((entry) => entry.keyId === LOOPBACK_KEY_ID);
-    assert.equal(row?.requests, (before?.requests ?? 0) + 1);
-    assert.equal(
-      row?.costUsd,
-      (before?.costUsd ?? 0) + Number(answer.headers.get("x-kimi-cost-usd")),
-    );
+    assert.equal(row?.requests, (before?.requests ?? 0) + 3);
+    assert.ok(Math.abs((row?.costUsd ?? 0) - ((before?.costUsd ?? 0) + cost)) < 1e-12);
   });
 
   it("labels requests to unknown paths as route other", async () => {
