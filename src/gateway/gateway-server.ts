@@ -133,7 +133,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     throw error;
   }
   const secrets = [upstream.secret];
-  const safeLog = (line: string) => log(redactText(line, secrets));
+  // Without a log, lines are not even redacted: a repair is logged on most requests.
+  const safeLog =
+    options.log === undefined ? () => undefined : (line: string) => log(redactText(line, secrets));
   const files = new FileRoutes(upstream, stateDir);
   const ledger = new LedgerWriter(db);
   const chatContext = { db, upstream, config, metrics, access, ledger, log: safeLog };
