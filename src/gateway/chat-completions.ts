@@ -2,8 +2,10 @@
  * `POST /v1/chat/completions` through the gateway: the repaired request goes upstream, and the
  * answer comes back as the service sent it (a stream passes chunk by chunk as it arrives), with
  * the usage put where OpenAI clients read it, the cost in headers, and, before the client sees the
- * end of the answer, the usage added to the ledger and the reasoning of a tool-call turn
- * remembered (so the client's next request, on any instance, finds it).
+ * end of the answer, the reasoning of a tool-call turn remembered (so the client's next request,
+ * on any instance, finds it) and, for a key with a daily budget, the usage added to the ledger
+ * (so the next budget check, on any instance, sees it). Other usage is written within a few
+ * milliseconds after (see {@link settle}).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
@@ -144,7 +146,15 @@ export class RelayedError extends Error {
 
 /**
  * Adds the finished answer to the ledger and remembers its reasoning. Runs before the end of
- * the answer is sent. A database failure is logged, not answered: the client paid for the answer.
+ * the answer is sent, and waits for the reasoning and, when the key has a daily budget, for the
+ * ledger: what the next request (on any instance) decides on is committed first.
+ *
+ * Usage no budget depends on (loopback clients, keys without a budget) is not waited for: it
+ * joins the ledger's next group commit, within `DEFERRED_WRITE_MS` (src/gateway/ledger-writer.ts),
+ * instead of adding a commit to this answer's latency and blocking the next request with it. Its
+ * row is still written in one atomic upsert, and only for a complete answer; `close()` writes
+ * what is pending. The cost: an instance killed in those milliseconds loses that usage. A
+ * database failure is logged, not answered: the client paid for the answer.
  */
 async function settle(
   repaired: RepairedRequest,
@@ -156,15 +166,20 @@ async function settle(
   const modelId = repaired.body.model;
   const usage = accumulator.usage;
   const costUsd = usage ? computeCost(repaired.model, usage, {}, modelId).total : null;
-  const writes: Promise<void>[] = [
-    context.ledger.add({
+  const budgeted = identity.key !== undefined && identity.key.budgetUsdPerDay !== null;
+  const ledgerWrite = context.ledger.add(
+    {
       keyId: identity.keyId,
       model: modelId,
       day: utcDay(new Date()),
       usage: usage ?? emptyUsage(),
       costUsd,
-    }),
-  ];
+    },
+    budgeted,
+  );
+  const writes: Promise<void>[] = [];
+  if (budgeted) writes.push(ledgerWrite);
+  else ledgerWrite.catch((error: unknown) => context.log(`ledger write failed: ${String(error)}`));
   const turn = accumulator.turn;
   if (turn.tool_calls.length > 0 && turn.reasoning_content !== "") {
     const key = turnKeys(repaired.body.messages, turn).get(repaired.body.messages.length);
@@ -174,10 +189,12 @@ async function settle(
       );
     }
   }
-  const results = await Promise.allSettled(writes);
-  for (const result of results) {
-    if (result.status === "rejected") {
-      context.log(`database write failed: ${String(result.reason)}`);
+  if (writes.length > 0) {
+    const results = await Promise.allSettled(writes);
+    for (const result of results) {
+      if (result.status === "rejected") {
+        context.log(`database write failed: ${String(result.reason)}`);
+      }
     }
   }
   if (usage) {
@@ -187,6 +204,42 @@ async function settle(
   }
   if (costUsd !== null) metrics.costUsd.add({ model: modelId }, costUsd);
   return { costUsd, cachedTokens: usage?.cachedTokens ?? 0 };
+}
+
+/** How long the end of an upstream stream may lag its `[DONE]` before its connection is dropped. */
+const END_AFTER_DONE_MS = 5_000;
+
+/**
+ * Reads what follows `[DONE]` (normally only the end of the chunked body) in the background, so
+ * the connection goes back to the keep-alive pool; drops it if the end does not come.
+ */
+function readToEnd(iterator: AsyncIterator<Uint8Array>, cancel: () => void): void {
+  const timer = setTimeout(cancel, END_AFTER_DONE_MS);
+  timer.unref();
+  void (async () => {
+    try {
+      while ((await iterator.next()).done !== true) {
+        // Anything after [DONE] is not part of the answer.
+      }
+    } catch {
+      // Dropped: nothing more to read.
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+}
+
+/** Waits until `res` can take more, or is gone (then nobody will ever drain it). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 function sseEvent(message: EventSourceMessage, data: string): string {
@@ -234,15 +287,20 @@ async function relayStream(
     "cache-control": "no-cache",
   });
   const decoder = new TextDecoder();
+  // Iterated by hand, not with `for await`: leaving a `for await` at `[DONE]` destroys the
+  // response, and with it the upstream keep-alive connection (every stream then paid a new
+  // connection, and against Moonshot a new TLS handshake).
+  const iterator = open.response.body[Symbol.asyncIterator]();
   try {
-    for await (const bytes of open.response.body) {
-      parser.feed(decoder.decode(bytes, { stream: true }));
+    while (!sawDone) {
+      const next = await iterator.next();
+      if (next.done === true) break;
+      parser.feed(decoder.decode(next.value, { stream: true }));
       if (pending !== "") {
         const text = pending;
         pending = "";
-        if (!res.write(text)) await new Promise((resolve) => res.once("drain", resolve));
+        if (!res.write(text)) await drainedOrClosed(res);
       }
-      if (sawDone) break;
     }
   } catch (error) {
     context.log(`upstream stream broke: ${open.translateBodyError(error).message}`);
@@ -258,6 +316,7 @@ async function relayStream(
     res.destroy();
     return;
   }
+  readToEnd(iterator, open.cancel);
   await settle(repaired, accumulator, identity, context);
   res.end("data: [DONE]\n\n");
 }

@@ -76,9 +76,19 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** The routes the gateway serves, as `route` labels of its metrics. */
+const ROUTES = new Set([
+  "/healthz",
+  "/metrics",
+  "/v1/chat/completions",
+  "/v1/models",
+  "/v1/tokenizers/estimate-token-count",
+]);
+
+/** The `route` label of `path`: any other path is "other", so random paths add no series. */
 function routeName(path: string): string {
   if (path.startsWith("/v1/files")) return "/v1/files";
-  return path;
+  return ROUTES.has(path) ? path : "other";
 }
 
 /** Starts a gateway; resolves once it listens. */
@@ -121,7 +131,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     throw error;
   }
   const secrets = [upstream.secret];
-  const safeLog = (line: string) => log(redactText(line, secrets));
+  // Without a log, lines are not even redacted: a repair is logged on most requests.
+  const safeLog =
+    options.log === undefined ? () => undefined : (line: string) => log(redactText(line, secrets));
   const files = new FileRoutes(upstream, stateDir);
   const ledger = new LedgerWriter(db);
   const chatContext = { db, upstream, config, metrics, access, ledger, log: safeLog };
@@ -237,6 +249,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           server.closeAllConnections();
         });
         await upstream.close();
+        await ledger.drain();
         await db.close();
       })();
       return closing;

@@ -1,14 +1,28 @@
 /**
- * Group commit for the usage ledger. Every answer is added to the ledger before its end is sent
- * (so a budget checked by the next request, on any instance, sees it); under concurrency, the
- * answers finishing while one write is in flight are merged per ledger row and written together
- * by the next, one atomic upsert per row, instead of one upsert each. A single request still
- * costs exactly one upsert.
+ * Group commit for the usage ledger. Answers finishing together are merged per ledger row and
+ * written together, one atomic upsert per row, instead of one upsert each; a single answer still
+ * costs exactly one upsert, and only complete answers are added.
+ *
+ * Two kinds of entry:
+ * - urgent (a key with a daily budget: the next budget check, on any instance, must see it): the
+ *   write starts at the end of the current turn of the event loop (`setImmediate`), and the
+ *   answer's end is sent once it is committed;
+ * - deferred (usage no decision depends on): written within {@link DEFERRED_WRITE_MS}, merged
+ *   with everything else finishing meanwhile, and nobody waits for it. An urgent entry, or
+ *   {@link LedgerWriter.drain} (the gateway's `close()`), takes the pending ones along at once.
+ *
+ * Why not write at once: the embedded PGlite runs a statement synchronously on this thread, so a
+ * write started at once would never have a second answer to merge with, and a commit after every
+ * answer blocks the next request for as long as the commit takes (the ledger was the gateway's
+ * largest cost per request, under load and one request at a time alike).
  */
 import type { Usage } from "kimi-provider";
 import { sumUsage } from "kimi-provider/internal";
 import type { SqlExecutor } from "./sql-database.ts";
 import { recordUsage } from "./usage-ledger.ts";
+
+/** How long a deferred entry may wait for others to share its write, in ms. */
+export const DEFERRED_WRITE_MS = 20;
 
 /** One finished request's addition to the ledger. */
 export interface LedgerEntry {
@@ -40,14 +54,21 @@ function newBatch(): Batch {
 export class LedgerWriter {
   readonly #db: SqlExecutor;
   #next: Batch | undefined;
-  #writing = false;
+  /** The write in progress, if any. */
+  #writing: Promise<void> | undefined;
+  #immediate = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: SqlExecutor) {
     this.#db = db;
   }
 
-  /** Adds `entry`; resolves once it is committed (rejects if its batch's write failed). */
-  add(entry: LedgerEntry): Promise<void> {
+  /**
+   * Adds `entry`; resolves once it is committed (rejects if its batch's write failed). `urgent`
+   * (default): written at the end of this turn of the event loop; otherwise within
+   * {@link DEFERRED_WRITE_MS}.
+   */
+  add(entry: LedgerEntry, urgent = true): Promise<void> {
     this.#next ??= newBatch();
     const batch = this.#next;
     const rowKey = `${entry.keyId}\u0000${entry.model}\u0000${entry.day}`;
@@ -65,29 +86,79 @@ export class LedgerWriter {
       row.cost += entry.costUsd ?? 0;
       row.unpriced += entry.costUsd === null ? 1 : 0;
     }
-    if (!this.#writing) void this.#flush();
+    // While a write is in flight, its loop takes this batch next.
+    if (this.#writing === undefined) {
+      if (urgent) this.#writeAtEndOfTurn();
+      else this.#writeWithin(DEFERRED_WRITE_MS);
+    }
     return batch.done;
   }
 
-  async #flush(): Promise<void> {
-    this.#writing = true;
-    while (this.#next !== undefined) {
-      const batch = this.#next;
-      this.#next = undefined;
-      try {
-        for (const row of batch.rows.values()) {
-          await recordUsage(this.#db, {
-            ...row.entry,
-            requests: row.requests,
-            costUsd: row.cost,
-            unpricedRequests: row.unpriced,
-          });
-        }
-        batch.settle();
-      } catch (error) {
-        batch.settle(error);
+  /** Writes everything added so far now, and resolves once it is written (or failed). */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.#timer !== undefined) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
       }
+      if (this.#writing !== undefined) await this.#writing;
+      else if (this.#next !== undefined) await this.#write();
+      else return;
     }
-    this.#writing = false;
+  }
+
+  #writeAtEndOfTurn(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#immediate) return;
+    this.#immediate = true;
+    setImmediate(() => {
+      this.#immediate = false;
+      void this.#write();
+    });
+  }
+
+  #writeWithin(ms: number): void {
+    if (this.#immediate || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#write();
+    }, ms);
+  }
+
+  #write(): Promise<void> {
+    if (this.#writing !== undefined) return this.#writing;
+    if (this.#next === undefined) return Promise.resolve();
+    // #writeBatches awaits before it can finish, so #writing is set before it is cleared.
+    this.#writing = this.#writeBatches();
+    return this.#writing;
+  }
+
+  async #writeBatches(): Promise<void> {
+    try {
+      while (this.#next !== undefined) {
+        const batch = this.#next;
+        this.#next = undefined;
+        try {
+          for (const row of batch.rows.values()) {
+            await recordUsage(this.#db, {
+              ...row.entry,
+              requests: row.requests,
+              costUsd: row.cost,
+              unpricedRequests: row.unpriced,
+            });
+          }
+          batch.settle();
+        } catch (error) {
+          batch.settle(error);
+        }
+      }
+    } finally {
+      // In the same step as the last look at #next: an entry added from now on schedules its own
+      // write.
+      this.#writing = undefined;
+    }
   }
 }

@@ -17,7 +17,11 @@ function labelText(labels: Labels): string {
 }
 
 class Counter {
-  readonly #values = new Map<string, number>();
+  /**
+   * Keyed by the label values as given (cheap to build on every request); each entry keeps its
+   * exposition text, escaped once when the series first appears.
+   */
+  readonly #values = new Map<string, { labels: string; value: number }>();
   readonly name: string;
   readonly help: string;
   constructor(name: string, help: string) {
@@ -25,12 +29,17 @@ class Counter {
     this.help = help;
   }
   add(labels: Labels, amount = 1): void {
-    const key = labelText(labels);
-    this.#values.set(key, (this.#values.get(key) ?? 0) + amount);
+    let key = "";
+    for (const name in labels) key += `${name}\u0000${labels[name]}\u0000`;
+    const series = this.#values.get(key);
+    if (series === undefined) this.#values.set(key, { labels: labelText(labels), value: amount });
+    else series.value += amount;
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [labels, value] of this.#values) lines.push(`${this.name}${labels} ${value}`);
+    for (const { labels, value } of this.#values.values()) {
+      lines.push(`${this.name}${labels} ${value}`);
+    }
     return lines.join("\n");
   }
 }
@@ -64,9 +73,11 @@ export class GatewayMetrics {
   observeLatency(seconds: number): void {
     this.#latencyCount++;
     this.#latencySum += seconds;
-    LATENCY_BUCKETS.forEach((bound, index) => {
-      if (seconds <= bound) this.#buckets[index] = (this.#buckets[index] ?? 0) + 1;
-    });
+    for (let index = 0; index < LATENCY_BUCKETS.length; index++) {
+      if (seconds <= (LATENCY_BUCKETS[index] ?? 0)) {
+        this.#buckets[index] = (this.#buckets[index] ?? 0) + 1;
+      }
+    }
   }
 
   /** The exposition text. */

@@ -27,9 +27,16 @@ export interface LedgerRow {
   unpricedRequests: number;
 }
 
-/** The UTC day of `now`, `YYYY-MM-DD`. */
+/** The last day {@link utcDay} computed, and the span of milliseconds it covers. */
+let lastDay = { day: "", from: 0, until: 0 };
+
+/** The UTC day of `now`, `YYYY-MM-DD` (computed once per day: every answer asks for it). */
 export function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  const ms = now.getTime();
+  if (ms >= lastDay.from && ms < lastDay.until) return lastDay.day;
+  const from = ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000);
+  lastDay = { day: now.toISOString().slice(0, 10), from, until: from + 86_400_000 };
+  return lastDay.day;
 }
 
 /** Adds finished requests (one, or several merged) to their ledger row in one atomic upsert. */
