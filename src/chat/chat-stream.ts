@@ -1,6 +1,6 @@
 /**
  * `kimi.stream()`: a chat completion as Server-Sent Events (docs/moonshot-wire.md, "Streams"),
- * read from the socket, framed by eventsource-parser, and handed to the pure
+ * read from the socket, framed by {@link SseDataParser}, and handed to the pure
  * {@link StreamAccumulator}, which turns payloads into typed {@link StreamEvent}s and the
  * completion. This file keeps the I/O: the read loop, size limits per event, timeouts and aborts,
  * draining after `[DONE]`, and recording the result.
@@ -20,7 +20,7 @@ import {
 } from "../errors/error-classes.ts";
 import { KimiError } from "../errors/kimi-error.ts";
 import { responseRequestId } from "../http/raw-response.ts";
-import { SseEventGuard } from "../http/sse-event-guard.ts";
+import { SseDataParser } from "../http/sse-data-parser.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult } from "./chat-result.ts";
 import { reportWarning, sendWithModelFallback } from "./model-fallback.ts";
@@ -110,7 +110,6 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const headers = response.headers;
       const requestId = responseRequestId(headers);
       const maxEventBytes = http.maxStreamEventBytes;
-      const eventGuard = new SseEventGuard();
       const accumulator = new StreamAccumulator({
         maxTextLength: http.maxResponseBytes,
         secrets: [this.#context.config.apiKey],
@@ -118,9 +117,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         requestId,
         retryAfter: headers.get("retry-after"),
       });
-      const { createParser } = await loadSseParser();
-      const parser = createParser({ onEvent: (message) => accumulator.add(message.data) });
-      const decoder = new TextDecoder();
+      const parser = new SseDataParser((data) => accumulator.add(data));
 
       while (!accumulator.done) {
         let read: IteratorResult<Uint8Array>;
@@ -130,14 +127,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           throw this.#bodyError(open, error, accumulator.text, prefix);
         }
         if (read.done) {
-          parser.feed(decoder.decode());
-          parser.reset({ consume: true });
+          parser.end();
           if (accumulator.failure) throw accumulator.failure;
           for (const event of accumulator.takeEvents()) yield event;
           break;
         }
-        const text = decoder.decode(read.value, { stream: true });
-        const eventBytes = eventGuard.feed(text);
+        // One decode and one pass over the lines per socket read.
+        const eventBytes = parser.feed(read.value);
         if (eventBytes > maxEventBytes) {
           throw new ResponseTooLargeError(
             `The stream sent an event (or a line) larger than the ${maxEventBytes}-byte limit without ending it, so the request was stopped. Raise \`maxStreamEventBytes\` (KIMI_MAX_STREAM_EVENT_BYTES) if the service genuinely sends such events; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
@@ -149,7 +145,6 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
             },
           );
         }
-        parser.feed(text);
         if (accumulator.failure) throw accumulator.failure;
         if (accumulator.pending.length > 0) {
           for (const event of accumulator.takeEvents()) yield event;
@@ -264,14 +259,6 @@ async function drainWithin(reader: AsyncIterator<Uint8Array>, ms: number): Promi
   } finally {
     clearTimeout(timer);
   }
-}
-
-let sseParser: Promise<typeof import("eventsource-parser")> | undefined;
-
-/** eventsource-parser, imported with the first stream: programs that never stream don't pay for it. */
-function loadSseParser(): Promise<typeof import("eventsource-parser")> {
-  sseParser ??= import("eventsource-parser");
-  return sseParser;
 }
 
 /** The error for a stream that broke before [DONE]; the partial text includes a partial-mode prefix, like `result.content`. */
