@@ -88,10 +88,11 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       );
     }
     this.#started = true;
-    return this.#run();
+    return eventsOf(this.#run());
   }
 
-  async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
+  /** The stream's events, one batch per socket read (the iterator hands them out one by one). */
+  async *#run(): AsyncGenerator<StreamEvent[], void, undefined> {
     let open: OpenResponse | undefined;
     let reader: AsyncIterator<Uint8Array> | undefined;
     let settled = false;
@@ -129,7 +130,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         if (read.done) {
           parser.end();
           if (accumulator.failure) throw accumulator.failure;
-          for (const event of accumulator.takeEvents()) yield event;
+          if (accumulator.pending.length > 0) yield accumulator.takeEvents();
           break;
         }
         // One decode and one pass over the lines per socket read.
@@ -146,9 +147,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           );
         }
         if (accumulator.failure) throw accumulator.failure;
-        if (accumulator.pending.length > 0) {
-          for (const event of accumulator.takeEvents()) yield event;
-        }
+        if (accumulator.pending.length > 0) yield accumulator.takeEvents();
       }
       if (!accumulator.done) throw truncated(accumulator.text, prefix, undefined);
       // The answer is complete. Read the (normally empty) rest of the body so the keep-alive
@@ -168,12 +167,14 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       open.done();
       this.#context.ledger.record(result);
       this.#resolve(result);
-      yield {
-        type: "finish",
-        finishReason: result.finishReason,
-        usage: result.usage,
-        cost: result.cost,
-      };
+      yield [
+        {
+          type: "finish",
+          finishReason: result.finishReason,
+          usage: result.usage,
+          cost: result.cost,
+        },
+      ];
     } catch (error) {
       // Whatever the server sent, the key it may have echoed goes nowhere.
       const typed = this.#context.http.redact(
@@ -235,6 +236,60 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     // The connection broke after bytes flowed: never retried, never a short success.
     return truncated(text, prefix, error);
   }
+}
+
+/**
+ * An iterator over `batches` that hands out their events one by one. The events of one socket
+ * read are produced together; handing each out through its own async-generator turn would cost a
+ * generator resumption and extra microtask turns per event, here it is one resolved promise. Leaving
+ * early (`return`, as `for await` does on `break`) returns the generator, whose `finally` cancels
+ * the request; `next` calls made while one is pending are answered in order.
+ */
+function eventsOf(
+  batches: AsyncGenerator<StreamEvent[], void, undefined>,
+): AsyncIterableIterator<StreamEvent> {
+  let batch: StreamEvent[] = [];
+  let at = 0;
+  let pending: Promise<IteratorResult<StreamEvent>> | undefined;
+  const advance = (): Promise<IteratorResult<StreamEvent>> => {
+    const event = batch[at];
+    if (event !== undefined) {
+      at++;
+      return Promise.resolve({ value: event, done: false });
+    }
+    pending = batches.next().then(
+      (read): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+        pending = undefined;
+        if (read.done) return { value: undefined, done: true };
+        batch = read.value;
+        at = 1;
+        const first = batch[0];
+        // Batches are never empty; an empty one would only mean "read on".
+        return first === undefined ? advance() : { value: first, done: false };
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+  const iterator: AsyncIterableIterator<StreamEvent> = {
+    // A `next` made while a batch is awaited waits for it, then looks again.
+    next: () => {
+      if (pending === undefined) return advance();
+      const again = () => iterator.next();
+      return pending.then(again, again);
+    },
+    return: async (): Promise<IteratorResult<StreamEvent>> => {
+      batch = [];
+      at = 0;
+      await batches.return(undefined);
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 /** How long a finished stream may take to end its body before the connection is dropped. */
