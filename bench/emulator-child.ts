@@ -25,7 +25,14 @@ async function main(): Promise<void> {
     throw new Error("dist/emulator/index.js exports no startEmulator (run `npm run build`)");
   }
   const start = module.startEmulator as (options: object) => Promise<RunningEmulatorLike>;
-  const emulator = await start({ seed: input?.seed ?? 1 });
+  // Every client of a suite keeps its own keep-alive pool open to this one emulator from one
+  // address (7 clients × 64 sockets at concurrency 64, plus the memory suite's 1,000 streams):
+  // the emulator's default connection caps (256 per client, 1,024 in all) would close sockets
+  // mid-run and fail the c=64 rows.
+  const emulator = await start({
+    seed: input?.seed ?? 1,
+    limits: { maxConnections: 8192, maxConnectionsPerClient: 8192 },
+  });
   // The request log would grow by every benchmark request; nothing here reads it.
   const trim = setInterval(() => emulator.clearRequests(), 500);
   const stop = () => {

@@ -1,6 +1,6 @@
 /**
  * `kimi.stream()`: a chat completion as Server-Sent Events (docs/moonshot-wire.md, "Streams"),
- * read from the socket, framed by eventsource-parser, and handed to the pure
+ * read from the socket, framed by {@link SseDataParser}, and handed to the pure
  * {@link StreamAccumulator}, which turns payloads into typed {@link StreamEvent}s and the
  * completion. This file keeps the I/O: the read loop, size limits per event, timeouts and aborts,
  * draining after `[DONE]`, and recording the result.
@@ -20,7 +20,7 @@ import {
 } from "../errors/error-classes.ts";
 import { KimiError } from "../errors/kimi-error.ts";
 import { responseRequestId } from "../http/raw-response.ts";
-import { SseEventGuard } from "../http/sse-event-guard.ts";
+import { SseDataParser } from "../http/sse-data-parser.ts";
 import type { OpenResponse } from "../http/transport.ts";
 import { buildChatResult } from "./chat-result.ts";
 import { reportWarning, sendWithModelFallback } from "./model-fallback.ts";
@@ -88,10 +88,11 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       );
     }
     this.#started = true;
-    return this.#run();
+    return eventsOf(this.#run());
   }
 
-  async *#run(): AsyncGenerator<StreamEvent, void, undefined> {
+  /** The stream's events, one batch per socket read (the iterator hands them out one by one). */
+  async *#run(): AsyncGenerator<StreamEvent[], void, undefined> {
     let open: OpenResponse | undefined;
     let reader: AsyncIterator<Uint8Array> | undefined;
     let settled = false;
@@ -110,7 +111,6 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       const headers = response.headers;
       const requestId = responseRequestId(headers);
       const maxEventBytes = http.maxStreamEventBytes;
-      const eventGuard = new SseEventGuard();
       const accumulator = new StreamAccumulator({
         maxTextLength: http.maxResponseBytes,
         secrets: [this.#context.config.apiKey],
@@ -118,9 +118,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
         requestId,
         retryAfter: headers.get("retry-after"),
       });
-      const { createParser } = await loadSseParser();
-      const parser = createParser({ onEvent: (message) => accumulator.add(message.data) });
-      const decoder = new TextDecoder();
+      const parser = new SseDataParser((data) => accumulator.add(data));
 
       while (!accumulator.done) {
         let read: IteratorResult<Uint8Array>;
@@ -130,14 +128,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
           throw this.#bodyError(open, error, accumulator.text, prefix);
         }
         if (read.done) {
-          parser.feed(decoder.decode());
-          parser.reset({ consume: true });
+          parser.end();
           if (accumulator.failure) throw accumulator.failure;
-          for (const event of accumulator.takeEvents()) yield event;
+          if (accumulator.pending.length > 0) yield accumulator.takeEvents();
           break;
         }
-        const text = decoder.decode(read.value, { stream: true });
-        const eventBytes = eventGuard.feed(text);
+        // One decode and one pass over the lines per socket read.
+        const eventBytes = parser.feed(read.value);
         if (eventBytes > maxEventBytes) {
           throw new ResponseTooLargeError(
             `The stream sent an event (or a line) larger than the ${maxEventBytes}-byte limit without ending it, so the request was stopped. Raise \`maxStreamEventBytes\` (KIMI_MAX_STREAM_EVENT_BYTES) if the service genuinely sends such events; otherwise check KIMI_BASE_URL points at the Moonshot API.`,
@@ -149,11 +146,8 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
             },
           );
         }
-        parser.feed(text);
         if (accumulator.failure) throw accumulator.failure;
-        if (accumulator.pending.length > 0) {
-          for (const event of accumulator.takeEvents()) yield event;
-        }
+        if (accumulator.pending.length > 0) yield accumulator.takeEvents();
       }
       if (!accumulator.done) throw truncated(accumulator.text, prefix, undefined);
       // The answer is complete. Read the (normally empty) rest of the body so the keep-alive
@@ -173,12 +167,14 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
       open.done();
       this.#context.ledger.record(result);
       this.#resolve(result);
-      yield {
-        type: "finish",
-        finishReason: result.finishReason,
-        usage: result.usage,
-        cost: result.cost,
-      };
+      yield [
+        {
+          type: "finish",
+          finishReason: result.finishReason,
+          usage: result.usage,
+          cost: result.cost,
+        },
+      ];
     } catch (error) {
       // Whatever the server sent, the key it may have echoed goes nowhere.
       const typed = this.#context.http.redact(
@@ -242,6 +238,60 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
   }
 }
 
+/**
+ * An iterator over `batches` that hands out their events one by one. The events of one socket
+ * read are produced together; handing each out through its own async-generator turn would cost a
+ * generator resumption and extra microtask turns per event, here it is one resolved promise. Leaving
+ * early (`return`, as `for await` does on `break`) returns the generator, whose `finally` cancels
+ * the request; `next` calls made while one is pending are answered in order.
+ */
+function eventsOf(
+  batches: AsyncGenerator<StreamEvent[], void, undefined>,
+): AsyncIterableIterator<StreamEvent> {
+  let batch: StreamEvent[] = [];
+  let at = 0;
+  let pending: Promise<IteratorResult<StreamEvent>> | undefined;
+  const advance = (): Promise<IteratorResult<StreamEvent>> => {
+    const event = batch[at];
+    if (event !== undefined) {
+      at++;
+      return Promise.resolve({ value: event, done: false });
+    }
+    pending = batches.next().then(
+      (read): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+        pending = undefined;
+        if (read.done) return { value: undefined, done: true };
+        batch = read.value;
+        at = 1;
+        const first = batch[0];
+        // Batches are never empty; an empty one would only mean "read on".
+        return first === undefined ? advance() : { value: first, done: false };
+      },
+      (error: unknown) => {
+        pending = undefined;
+        throw error;
+      },
+    );
+    return pending;
+  };
+  const iterator: AsyncIterableIterator<StreamEvent> = {
+    // A `next` made while a batch is awaited waits for it, then looks again.
+    next: () => {
+      if (pending === undefined) return advance();
+      const again = () => iterator.next();
+      return pending.then(again, again);
+    },
+    return: async (): Promise<IteratorResult<StreamEvent>> => {
+      batch = [];
+      at = 0;
+      await batches.return(undefined);
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 /** How long a finished stream may take to end its body before the connection is dropped. */
 const DRAIN_GRACE_MS = 100;
 
@@ -264,14 +314,6 @@ async function drainWithin(reader: AsyncIterator<Uint8Array>, ms: number): Promi
   } finally {
     clearTimeout(timer);
   }
-}
-
-let sseParser: Promise<typeof import("eventsource-parser")> | undefined;
-
-/** eventsource-parser, imported with the first stream: programs that never stream don't pay for it. */
-function loadSseParser(): Promise<typeof import("eventsource-parser")> {
-  sseParser ??= import("eventsource-parser");
-  return sseParser;
 }
 
 /** The error for a stream that broke before [DONE]; the partial text includes a partial-mode prefix, like `result.content`. */

@@ -74,27 +74,75 @@ function readText(message: IncomingMessage, maxBytes: number): Promise<string> {
     };
     message.on("data", onData);
     message.on("end", () => {
-      if (message.complete) resolve(Buffer.concat(parts).toString("utf8"));
-      else incomplete();
+      if (!message.complete) incomplete();
+      // One read is the common case for an API answer: decode it without copying it first.
+      else if (parts.length === 1) resolve((parts[0] as Buffer).toString("utf8"));
+      else resolve(Buffer.concat(parts).toString("utf8"));
     });
     message.on("error", reject);
     message.on("aborted", incomplete);
   });
 }
 
-/** Starts `method url` with `headers` and an optional UTF-8 `body`. */
+/**
+ * Where requests under one base URL go, as `http.request` options, built once per base URL:
+ * handing `http.request` a `URL` (or a string) makes it convert that to options on every call.
+ */
+export interface NodeHttpTarget {
+  readonly sender: Sender;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string;
+  /** The base URL's path and query prefix, e.g. `/v1`; the request path is appended. */
+  readonly basePath: string;
+  readonly auth: string | undefined;
+}
+
+const targets = new Map<string, NodeHttpTarget>();
+
+/** The target for `baseURL` (cached: a client sends every request under one base URL). */
+export function nodeHttpTarget(baseURL: string): NodeHttpTarget {
+  let target = targets.get(baseURL);
+  if (target === undefined) {
+    const url = new URL(baseURL);
+    target = {
+      sender: senderFor(url.protocol),
+      protocol: url.protocol,
+      // `[::1]` in a URL, `::1` for the socket (as `urlToHttpOptions` does).
+      hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port,
+      basePath: url.pathname === "/" ? "" : url.pathname,
+      auth:
+        url.username || url.password
+          ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+          : undefined,
+    };
+    // Bounded: a process uses a handful of base URLs; a runaway caller must not grow this forever.
+    if (targets.size >= 64) targets.clear();
+    targets.set(baseURL, target);
+  }
+  return target;
+}
+
+/** Starts `method` on `path` under `target` with `headers` and an optional UTF-8 `body`. */
 export function startNodeHttpRequest(
-  url: URL,
+  target: NodeHttpTarget,
+  path: string,
   method: string,
   headers: Record<string, string>,
   body: string | undefined,
 ): NodeHttpExchange {
-  const sender = senderFor(url.protocol);
-  const outgoing =
-    body === undefined
-      ? headers
-      : { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
-  const request = sender.request(url, { method, headers: outgoing, agent: sender.agent });
+  if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body));
+  const request = target.sender.request({
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    path: target.basePath + path,
+    auth: target.auth,
+    method,
+    headers,
+    agent: target.sender.agent,
+  });
   const response = new Promise<RawResponse>((resolve, reject) => {
     request.once("error", reject);
     request.once("response", (message: IncomingMessage) => {

@@ -21,7 +21,7 @@ import { KimiError } from "../errors/kimi-error.ts";
 import { redactError, redactHeaders, redactText } from "../errors/redact.ts";
 import { BodyLimitExceeded, declaredLengthOver } from "./body-limit.ts";
 import { isLoopbackBaseURL, NO_KEY_PLACEHOLDER } from "./loopback-url.ts";
-import { startNodeHttpRequest } from "./node-http-request.ts";
+import { nodeHttpTarget, startNodeHttpRequest } from "./node-http-request.ts";
 import {
   fromFetchResponse,
   type HeaderReader,
@@ -386,7 +386,13 @@ export class HttpTransport {
     let response: RawResponse;
     try {
       if (this.#fetch === undefined && typeof body !== "object") {
-        const exchange = startNodeHttpRequest(new URL(url), request.method, headers, body);
+        const exchange = startNodeHttpRequest(
+          nodeHttpTarget(baseURL),
+          request.path,
+          request.method,
+          headers,
+          body,
+        );
         interrupt = exchange.destroy;
         response = await exchange.response;
       } else {
