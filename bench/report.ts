@@ -803,7 +803,7 @@ export function renderReport(report: BenchReport): string {
     "",
     emulatorTable(report.emulator, report),
     "",
-    "### 6. Fault soak",
+    "### 7. Fault soak",
     "",
     faultSoakTable(report.faultSoak),
     "",

@@ -10,6 +10,10 @@ import http from "node:http";
 import { BENCH_API_KEY } from "../clients/client.ts";
 import { describeError } from "../clients/index.ts";
 import { LIBRARY_ENTRY } from "../clients/kimi-provider.ts";
+
+/** The built `kimi-provider/internal` entry. */
+const INTERNAL_ENTRY = new URL("../../dist/kimi-provider-internal.js", import.meta.url);
+
 import { nodeHttpPost, readJson } from "../clients/node-http.ts";
 import type { RoundPlan } from "../config.ts";
 import { childInput, runSuite } from "../lib/child.ts";
@@ -218,7 +222,12 @@ async function measureCase(
 
 async function main(): Promise<GrowthRow[]> {
   const input = childInput<GrowthInput>();
-  const library = (await import(LIBRARY_ENTRY.href)) as Library;
+  // The pre-send check is a building block of `kimi-provider/internal` (the split bundle's
+  // second entry, sharing the client's cache); the client and the catalog are public.
+  const library = {
+    ...(await import(LIBRARY_ENTRY.href)),
+    ...(await import(INTERNAL_ENTRY.href)),
+  } as Library;
   const kimi = library.createKimi({ apiKey: BENCH_API_KEY, baseURL: input.baseURL, maxRetries: 0 });
   const rows: GrowthRow[] = [];
   for (const spec of input.cases) rows.push(await measureCase(spec, input.baseURL, library, kimi));
