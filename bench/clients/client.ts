@@ -20,6 +20,28 @@ export const BENCH_MESSAGES = [
   { role: "user" as const, content: "Say hello to the benchmark in one short sentence." },
 ];
 
+/** Headers of the clients that write the wire request themselves (raw fetch and the floors). */
+export const BENCH_WIRE_HEADERS = {
+  "content-type": "application/json",
+  authorization: `Bearer ${BENCH_API_KEY}`,
+} as const;
+
+/** The non-streamed request body those clients send, serialized once. */
+export const BENCH_CHAT_BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  messages: BENCH_MESSAGES,
+  thinking: BENCH_THINKING,
+});
+
+/** The streamed request body those clients send (usage asked for, as the library does). */
+export const BENCH_STREAM_BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  messages: BENCH_MESSAGES,
+  thinking: BENCH_THINKING,
+  stream: true,
+  stream_options: { include_usage: true },
+});
+
 /** Emulator control headers (docs/emulator.md): exact chunk count and pacing of a stream. */
 export function streamHeaders(replyTokens: number, chunkDelayMs = 0): Record<string, string> {
   const headers: Record<string, string> = { "x-emulator-reply-tokens": String(replyTokens) };

@@ -5,10 +5,9 @@
  */
 import http from "node:http";
 import {
-  BENCH_API_KEY,
-  BENCH_MESSAGES,
-  BENCH_MODEL,
-  BENCH_THINKING,
+  BENCH_CHAT_BODY,
+  BENCH_STREAM_BODY,
+  BENCH_WIRE_HEADERS,
   type BenchClient,
   expectChunks,
   expectText,
@@ -87,22 +86,9 @@ export function createNodeHttpClient(baseURL: string, name = "node:http"): Bench
   const url = new URL(`${baseURL}/chat/completions`);
   const target = { hostname: url.hostname, port: url.port, path: url.pathname };
   const agent = new http.Agent({ keepAlive: true });
-  const headers = {
-    "content-type": "application/json",
-    authorization: `Bearer ${BENCH_API_KEY}`,
-  };
-  const chatBody = JSON.stringify({
-    model: BENCH_MODEL,
-    messages: BENCH_MESSAGES,
-    thinking: BENCH_THINKING,
-  });
-  const streamBody = JSON.stringify({
-    model: BENCH_MODEL,
-    messages: BENCH_MESSAGES,
-    thinking: BENCH_THINKING,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
+  const headers = BENCH_WIRE_HEADERS;
+  const chatBody = BENCH_CHAT_BODY;
+  const streamBody = BENCH_STREAM_BODY;
   return {
     name,
     async chat() {

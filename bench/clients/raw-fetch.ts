@@ -4,10 +4,9 @@
  */
 import { createParser } from "eventsource-parser";
 import {
-  BENCH_API_KEY,
-  BENCH_MESSAGES,
-  BENCH_MODEL,
-  BENCH_THINKING,
+  BENCH_CHAT_BODY,
+  BENCH_STREAM_BODY,
+  BENCH_WIRE_HEADERS,
   type BenchClient,
   expectChunks,
   expectText,
@@ -25,22 +24,9 @@ interface ChunkBody {
 /** Creates the raw-fetch baseline client. */
 export function createRawFetchClient(baseURL: string, name = "raw fetch"): BenchClient {
   const url = `${baseURL}/chat/completions`;
-  const headers = {
-    "content-type": "application/json",
-    authorization: `Bearer ${BENCH_API_KEY}`,
-  };
-  const chatBody = JSON.stringify({
-    model: BENCH_MODEL,
-    messages: BENCH_MESSAGES,
-    thinking: BENCH_THINKING,
-  });
-  const streamBody = JSON.stringify({
-    model: BENCH_MODEL,
-    messages: BENCH_MESSAGES,
-    thinking: BENCH_THINKING,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
+  const headers = BENCH_WIRE_HEADERS;
+  const chatBody = BENCH_CHAT_BODY;
+  const streamBody = BENCH_STREAM_BODY;
   return {
     name,
     async chat() {
