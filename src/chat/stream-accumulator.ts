@@ -4,8 +4,8 @@
  * every placement and finish reasons, and spots `[DONE]`, malformed events, `{"error":{...}}`
  * events and text over the size limit. No I/O: `ChatStream` feeds it what the socket delivered.
  *
- * Hot path: one `JSON.parse` per event, no schema validation, one event object per delta and
- * string concatenation (V8 ropes) for accumulation.
+ * Hot path: one event object per delta and string concatenation (V8 ropes) for accumulation, no
+ * schema validation, and for most events not even a `JSON.parse` (see {@link PlainDeltaReader}).
  */
 import { parseUsage, type Usage } from "../cost/usage.ts";
 import { MalformedResponseError, ResponseTooLargeError } from "../errors/error-classes.ts";
@@ -19,6 +19,7 @@ import {
   type ReceivedCompletion,
   wireIndex,
 } from "./chat-result.ts";
+import { PlainDeltaReader } from "./plain-delta-reader.ts";
 import type { StreamEvent, ToolCall } from "./types.ts";
 import type { WireChunk, WireChunkChoice, WireToolCallDelta } from "./wire-types.ts";
 
@@ -102,6 +103,8 @@ export class StreamAccumulator {
   #model = "";
   #created = 0;
   #topUsage: Usage | undefined;
+  /** Reads the stream's plain text deltas without `JSON.parse`, once its first chunk is known. */
+  #plain: PlainDeltaReader | undefined;
 
   constructor(context: StreamAccumulatorContext) {
     this.#context = context;
@@ -117,6 +120,11 @@ export class StreamAccumulator {
     if (this.done || this.failure) return;
     if (data === "[DONE]") {
       this.done = true;
+      return;
+    }
+    const plain = this.#plain;
+    if (plain?.read(data)) {
+      this.#addPlainDelta(plain.text, plain.reasoning);
       return;
     }
     let chunk: WireChunk;
@@ -142,6 +150,7 @@ export class StreamAccumulator {
       this.#id = chunk.id;
       this.#model = chunk.model ?? "";
       this.#created = chunk.created ?? 0;
+      this.#plain = PlainDeltaReader.learn(chunk);
     }
     if (chunk.usage) this.#topUsage = parseUsage(chunk.usage) ?? this.#topUsage;
     const list = chunk.choices;
@@ -157,6 +166,28 @@ export class StreamAccumulator {
         return;
       }
     }
+    this.#checkHeldLength();
+  }
+
+  /**
+   * What `add` does for a chunk that is exactly `{...the stream's head, "choices":[{"index":0,
+   * "delta":{"content"|"reasoning_content": text},"finish_reason":null}]}`: the same state and
+   * events as parsing it would give.
+   */
+  #addPlainDelta(text: string, reasoning: boolean): void {
+    const state = this.#choices.get(0) as ChoiceState;
+    this.#heldLength += text.length;
+    if (reasoning) {
+      state.reasoning = state.reasoning === null ? text : state.reasoning + text;
+      if (text !== "") this.pending.push({ type: "reasoning-delta", text });
+    } else if (text !== "") {
+      state.content += text;
+      this.pending.push({ type: "text-delta", text });
+    }
+    this.#checkHeldLength();
+  }
+
+  #checkHeldLength(): void {
     if (this.#heldLength > this.#context.maxTextLength) {
       const limit = this.#context.maxTextLength;
       this.failure = new ResponseTooLargeError(
