@@ -20,6 +20,13 @@ export const FIXED_TEMPERATURE = { thinking: 1, nonThinking: 0.6 } as const;
 /** The only `top_p` a fixed-sampling model accepts (docs/moonshot-wire.md, "Sampling"). */
 export const FIXED_TOP_P = 0.95;
 
+/** A fixed-sampling model takes a penalty of 0 only. */
+function refuseNonZeroPenalty(modelId: string, name: string, value: number | undefined): void {
+  if (value !== undefined && value !== 0) {
+    refuse(`${modelId} only allows ${name} 0 (fixed sampling); you set ${value}. Remove it.`);
+  }
+}
+
 /** Sends the sampling fields the model takes; refuses what a fixed-sampling model cannot take. */
 export function applySampling(
   request: ChatRequest,
@@ -46,14 +53,8 @@ export function applySampling(
         `${modelId} only allows n = 1 (fixed sampling); you set ${request.n}. Make ${request.n} separate calls instead.`,
       );
     }
-    for (const [name, value] of [
-      ["presencePenalty", request.presencePenalty],
-      ["frequencyPenalty", request.frequencyPenalty],
-    ] as const) {
-      if (value !== undefined && value !== 0) {
-        refuse(`${modelId} only allows ${name} 0 (fixed sampling); you set ${value}. Remove it.`);
-      }
-    }
+    refuseNonZeroPenalty(modelId, "presencePenalty", request.presencePenalty);
+    refuseNonZeroPenalty(modelId, "frequencyPenalty", request.frequencyPenalty);
     // The service applies its fixed values itself; sending even the allowed value is reported to
     // fail on some routes (docs/moonshot-wire.md, "Sampling"), so none of them is sent.
     out.adjustments.push("sampling parameters not sent: the model uses fixed sampling");

@@ -46,9 +46,14 @@ function describeChoice(choice: ToolChoice): string {
   return typeof choice === "string" ? choice : "specified";
 }
 
+/** Shared empty list for requests without tools (nothing to allocate per request). */
+const NO_TOOLS: NonNullable<ChatRequest["tools"]> = Object.freeze([]) as unknown as NonNullable<
+  ChatRequest["tools"]
+>;
+
 /** Refuses badly named or duplicate tools and too many of them (any model). */
 export function checkToolDeclarations(request: ChatRequest): void {
-  const tools = request.tools ?? [];
+  const tools = request.tools ?? NO_TOOLS;
   if (tools.length > MAX_TOOLS)
     refuse(`${tools.length} tools declared: Moonshot allows at most ${MAX_TOOLS}.`);
   for (const tool of tools) {
@@ -59,6 +64,7 @@ export function checkToolDeclarations(request: ChatRequest): void {
       );
     }
   }
+  if (tools.length < 2) return;
   const twice = duplicateToolName(tools.map((tool) => tool.function.name));
   if (twice !== undefined) refuse(`Tool "${twice}" is declared twice: tool names must be unique.`);
 }
@@ -71,7 +77,7 @@ export function applyTools(
   out: PolicyOutput,
 ): void {
   const { model, modelId } = context;
-  const tools = request.tools ?? [];
+  const tools = request.tools ?? NO_TOOLS;
   if (model && tools.length > 0 && !model.capabilities.tools) {
     refuse(`${modelId} does not support tool calls: remove \`tools\` or use a K2-family model.`);
   }
