@@ -144,8 +144,10 @@ export function startNodeHttpRequest(
     agent: target.sender.agent,
   });
   const response = new Promise<RawResponse>((resolve, reject) => {
-    request.once("error", reject);
-    request.once("response", (message: IncomingMessage) => {
+    // `on`, not `once`: no wrapper per listener, and an error after the response (the body's own
+    // reader reports it) still has a listener, so it can never be an unhandled 'error' event.
+    request.on("error", reject);
+    request.on("response", (message: IncomingMessage) => {
       resolve({
         status: message.statusCode ?? 0,
         headers: headerReader(message),
