@@ -102,6 +102,34 @@ function classTable(): Uint8Array {
  * one at the very end, and a lone low surrogate, are "other" characters of 3 bytes.
  */
 export function estimateTextTokens(text: string): number {
+  return scanText(text, -1);
+}
+
+/** What {@link estimateTextTokensWithin} found. */
+export interface TextTokensWithin {
+  /** The estimate (`exact`), or an upper bound of it that is at most the limit given. */
+  tokens: number;
+  /** `true` when `tokens` is {@link estimateTextTokens} of the text. */
+  exact: boolean;
+}
+
+/**
+ * {@link estimateTextTokens} of `text`, or less work when the answer only has to be "at most
+ * `limit`": the scan stops at the first run boundary where the tokens of the runs so far plus one
+ * token per code unit left (the estimator never gives more) is at most `limit`, and returns that
+ * bound. Used where a caller compares the estimate with a limit and needs the number only when
+ * it is over (the pre-send context check of a long prompt).
+ */
+export function estimateTextTokensWithin(text: string, limit: number): TextTokensWithin {
+  const tokens = scanText(text, limit);
+  return tokens < 0 ? { tokens: -tokens - 1, exact: false } : { tokens, exact: true };
+}
+
+/**
+ * The scan behind both: the estimate (>= 0), or, when a bound at most `limit` is proved first,
+ * `-bound - 1`. A `limit` below 0 is never met, so the scan runs to the end.
+ */
+function scanText(text: string, limit: number): number {
   const table = classTable();
   const length = text.length;
   let total = 0;
@@ -176,6 +204,8 @@ export function estimateTextTokens(text: string): number {
     ) {
       i++;
     }
+    // A run boundary: what is left is estimated on its own, at most one token a code unit.
+    if (total + (length - i) <= limit) return -(total + (length - i)) - 1;
   }
   if (runKind !== -1) total += runTokens(runKind, runLength, runBytes, newline);
   return total;
@@ -230,8 +260,27 @@ export function estimateMessageTokens(
   message: EstimableMessage,
   textTokens: TextTokenCounter = estimateTextTokens,
 ): number {
-  let total = MESSAGE_OVERHEAD_TOKENS + textTokens(message.role);
-  total += contentTokens(message.content, textTokens);
+  // Role, content, then the rest: the order texts are counted in (and a bad one throws in).
+  const role = MESSAGE_OVERHEAD_TOKENS + textTokens(message.role);
+  const content = contentTokens(message.content, textTokens);
+  return role + content + fieldTokens(message, textTokens);
+}
+
+/**
+ * The part of {@link estimateMessageTokens} that is not `content`: template overhead, role, name,
+ * reasoning, tool calls and tool call id. With the content's tokens added it is the message's
+ * estimate; the pre-send check counts a long text content apart, only as far as it needs to.
+ */
+export function estimateMessageTokensBesidesContent(
+  message: EstimableMessage,
+  textTokens: TextTokenCounter = estimateTextTokens,
+): number {
+  return MESSAGE_OVERHEAD_TOKENS + textTokens(message.role) + fieldTokens(message, textTokens);
+}
+
+/** Name, reasoning, tool calls and tool call id. */
+function fieldTokens(message: EstimableMessage, textTokens: TextTokenCounter): number {
+  let total = 0;
   if (message.name) total += textTokens(message.name);
   if (message.reasoning_content) total += textTokens(message.reasoning_content);
   if (message.tool_calls) total += textTokens(JSON.stringify(message.tool_calls));
