@@ -39,80 +39,128 @@ function optionalNumber(field: string, value: unknown): void {
   if (value !== undefined && typeof value !== "number") refuse(field, "must be a number", value);
 }
 
-function checkParts(field: string, parts: unknown[]): void {
-  parts.forEach((part, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(part)) refuse(at, 'must be an object like { type: "text", text }', part);
+// Field names for messages are built only when refusing: a valid history of 1,000 messages
+// is checked on every send, and building its names cost more than the checks.
+
+/** `messages[i]` followed by `rest`. */
+function messageField(i: number, rest: string): string {
+  return `messages[${i}]${rest}`;
+}
+
+/** `messages[i].<list>[j]` followed by `rest`. */
+function itemField(i: number, list: string, j: number, rest: string): string {
+  return `messages[${i}].${list}[${j}]${rest}`;
+}
+
+function checkParts(i: number, parts: unknown[]): void {
+  parts.forEach((part, j) => {
+    if (!isObject(part)) {
+      refuse(itemField(i, "content", j, ""), 'must be an object like { type: "text", text }', part);
+    }
     const type = part.type;
     if (type === "text") {
-      if (typeof part.text !== "string") refuse(`${at}.text`, "must be a string", part.text);
+      if (typeof part.text !== "string") {
+        refuse(itemField(i, "content", j, ".text"), "must be a string", part.text);
+      }
     } else if (type === "image_url" || type === "video_url") {
       const holder = part[type];
       if (!isObject(holder) || typeof holder.url !== "string") {
         refuse(
-          `${at}.${type}.url`,
+          itemField(i, "content", j, `.${type}.url`),
           "must be a string (a data: URL or ms://<file id>)",
           isObject(holder) ? holder.url : holder,
         );
       }
     } else {
-      refuse(`${at}.type`, `must be one of ${PART_TYPES.join(", ")}`, type);
+      refuse(itemField(i, "content", j, ".type"), `must be one of ${PART_TYPES.join(", ")}`, type);
     }
   });
 }
 
-function checkContent(field: string, content: unknown, optional: boolean): void {
+function checkContent(i: number, content: unknown, optional: boolean): void {
   if (typeof content === "string") return;
   if (Array.isArray(content)) {
-    checkParts(field, content);
+    checkParts(i, content);
     return;
   }
   if (optional && (content === undefined || content === null)) return;
-  refuse(field, "must be a string or an array of content parts", content);
+  refuse(messageField(i, ".content"), "must be a string or an array of content parts", content);
 }
 
-function checkToolCalls(field: string, calls: unknown): void {
+function checkToolCalls(i: number, calls: unknown): void {
   if (calls === undefined) return;
-  if (!Array.isArray(calls)) refuse(field, "must be an array of tool calls", calls);
-  calls.forEach((call, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(call)) refuse(at, "must be a tool call object { id, type, function }", call);
-    optionalString(`${at}.id`, call.id);
-    optionalString(`${at}.type`, call.type);
+  if (!Array.isArray(calls)) {
+    refuse(messageField(i, ".tool_calls"), "must be an array of tool calls", calls);
+  }
+  calls.forEach((call, j) => {
+    if (!isObject(call)) {
+      refuse(
+        itemField(i, "tool_calls", j, ""),
+        "must be a tool call object { id, type, function }",
+        call,
+      );
+    }
+    if (call.id !== undefined && typeof call.id !== "string") {
+      refuse(itemField(i, "tool_calls", j, ".id"), "must be a string", call.id);
+    }
+    if (call.type !== undefined && typeof call.type !== "string") {
+      refuse(itemField(i, "tool_calls", j, ".type"), "must be a string", call.type);
+    }
     const fn = call.function;
-    if (!isObject(fn)) refuse(`${at}.function`, "must be an object { name, arguments }", fn);
-    if (typeof fn.name !== "string") refuse(`${at}.function.name`, "must be a string", fn.name);
-    optionalString(`${at}.function.arguments`, fn.arguments);
+    if (!isObject(fn)) {
+      refuse(
+        itemField(i, "tool_calls", j, ".function"),
+        "must be an object { name, arguments }",
+        fn,
+      );
+    }
+    if (typeof fn.name !== "string") {
+      refuse(itemField(i, "tool_calls", j, ".function.name"), "must be a string", fn.name);
+    }
+    if (fn.arguments !== undefined && typeof fn.arguments !== "string") {
+      refuse(
+        itemField(i, "tool_calls", j, ".function.arguments"),
+        "must be a string",
+        fn.arguments,
+      );
+    }
   });
 }
 
 function checkMessage(message: unknown, i: number): void {
-  const at = `messages[${i}]`;
-  if (!isObject(message)) refuse(at, "must be a message object { role, content }", message);
+  if (!isObject(message)) {
+    refuse(messageField(i, ""), "must be a message object { role, content }", message);
+  }
   const role = message.role;
   if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
-    refuse(`${at}.role`, `must be one of ${ROLES.join(", ")}`, role);
+    refuse(messageField(i, ".role"), `must be one of ${ROLES.join(", ")}`, role);
   }
-  optionalString(`${at}.name`, message.name);
+  if (message.name !== undefined && typeof message.name !== "string") {
+    refuse(messageField(i, ".name"), "must be a string", message.name);
+  }
   if (role === "assistant") {
-    checkContent(`${at}.content`, message.content, true);
-    checkToolCalls(`${at}.tool_calls`, message.tool_calls);
+    checkContent(i, message.content, true);
+    checkToolCalls(i, message.tool_calls);
     if (
       message.reasoning_content !== undefined &&
       message.reasoning_content !== null &&
       typeof message.reasoning_content !== "string"
     ) {
-      refuse(`${at}.reasoning_content`, "must be a string or null", message.reasoning_content);
+      refuse(
+        messageField(i, ".reasoning_content"),
+        "must be a string or null",
+        message.reasoning_content,
+      );
     }
     if (message.partial !== undefined && typeof message.partial !== "boolean") {
-      refuse(`${at}.partial`, "must be true or false", message.partial);
+      refuse(messageField(i, ".partial"), "must be true or false", message.partial);
     }
     return;
   }
-  checkContent(`${at}.content`, message.content, false);
+  checkContent(i, message.content, false);
   if (role === "tool" && typeof message.tool_call_id !== "string") {
     refuse(
-      `${at}.tool_call_id`,
+      messageField(i, ".tool_call_id"),
       "must be the string id of the tool call it answers",
       message.tool_call_id,
     );

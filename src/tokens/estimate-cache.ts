@@ -20,8 +20,11 @@
 import {
   type EstimableMessage,
   estimateMessageTokens,
+  estimateMessageTokensBesidesContent,
   estimateTextTokens,
+  estimateTextTokensWithin,
   REQUEST_OVERHEAD_TOKENS,
+  type TextTokensWithin,
 } from "./local-estimator.ts";
 
 /** Limits of a {@link TokenEstimateCache}'s text layer. */
@@ -36,9 +39,17 @@ export interface TokenEstimateCacheOptions {
   minTextLength?: number;
 }
 
+/**
+ * String contents at least this long are counted only as far as a limit needs in
+ * {@link TokenEstimateCache.messageTokensWithin}; shorter ones are estimated whole.
+ */
+const LONG_CONTENT_CHARS = 16_384;
+
 /** What a remembered message looked like when it was estimated, and its estimate. */
 interface MessageEntry {
   tokens: number;
+  /** `false` when `tokens` is only a bound (see {@link TokenEstimateCache.messageTokensWithin}). */
+  exact: boolean;
   role: unknown;
   content: unknown;
   name: unknown;
@@ -150,25 +161,80 @@ export class TokenEstimateCache {
       return estimateTextTokens(text);
     }
     const known = this.#texts.get(text);
-    if (known !== undefined) return known;
+    if (known !== undefined && known >= 0) return known;
     const tokens = estimateTextTokens(text);
-    if (text.length <= this.#maxTextChars) {
-      // Oldest first: Map iteration follows insertion order.
-      for (const [old] of this.#texts) {
-        if (this.#textChars + text.length <= this.#maxTextChars) break;
-        this.#texts.delete(old);
-        this.#textChars -= old.length;
-      }
-      this.#texts.set(text, tokens);
-      this.#textChars += text.length;
-    }
+    this.#rememberText(text, tokens, known !== undefined);
     return tokens;
+  }
+
+  /**
+   * {@link estimateTextTokensWithin} of `text`, from the cache when this text was seen: its
+   * estimate, or a bound of it at most `limit` remembered from an earlier call.
+   */
+  textTokensWithin(text: string, limit: number): TextTokensWithin {
+    if (text.length < this.#minTextLength) return estimateTextTokensWithin(text, limit);
+    const known = this.#texts.get(text);
+    if (known !== undefined) {
+      if (known >= 0) return { tokens: known, exact: true };
+      // A bound is remembered as `-bound - 1`.
+      if (-known - 1 <= limit) return { tokens: -known - 1, exact: false };
+    }
+    const found = estimateTextTokensWithin(text, limit);
+    this.#rememberText(text, found.exact ? found.tokens : -found.tokens - 1, known !== undefined);
+    return found;
+  }
+
+  /** Stores `value` for `text` (a count, or `-bound - 1`), making room oldest first. */
+  #rememberText(text: string, value: number, present: boolean): void {
+    if (present) {
+      this.#texts.set(text, value);
+      return;
+    }
+    if (text.length > this.#maxTextChars) return;
+    // Oldest first: Map iteration follows insertion order.
+    for (const [old] of this.#texts) {
+      if (this.#textChars + text.length <= this.#maxTextChars) break;
+      this.#texts.delete(old);
+      this.#textChars -= old.length;
+    }
+    this.#texts.set(text, value);
+    this.#textChars += text.length;
   }
 
   /** `estimateMessageTokens(message)`, from the cache when this message was seen unchanged. */
   messageTokens(message: EstimableMessage): number {
-    const cacheable = message !== null && typeof message === "object";
-    const entry = cacheable ? this.#messages.get(message) : undefined;
+    const entry = this.#entry(message);
+    if (entry?.exact) return entry.tokens;
+    const tokens = this.#estimateMessage(message);
+    this.#remember(message, tokens, true);
+    return tokens;
+  }
+
+  /**
+   * `estimateMessageTokens(message)`, or less work when the answer only has to be "at most
+   * `limit`": a long string content is counted only until the message's tokens are shown to be
+   * at most `limit` ({@link estimateTextTokensWithin}), and that bound is returned.
+   */
+  messageTokensWithin(message: EstimableMessage, limit: number): TextTokensWithin {
+    const entry = this.#entry(message);
+    if (entry !== undefined && (entry.exact || entry.tokens <= limit)) {
+      return { tokens: entry.tokens, exact: entry.exact };
+    }
+    const content = message?.content;
+    if (typeof content !== "string" || content.length < LONG_CONTENT_CHARS) {
+      return { tokens: this.messageTokens(message), exact: true };
+    }
+    const besides = estimateMessageTokensBesidesContent(message, this.#countText);
+    const counted = this.textTokensWithin(content, limit - besides);
+    const tokens = besides + counted.tokens;
+    this.#remember(message, tokens, counted.exact);
+    return { tokens, exact: counted.exact };
+  }
+
+  /** The remembered entry of `message`, if it still matches the message's fields. */
+  #entry(message: EstimableMessage): MessageEntry | undefined {
+    if (message === null || typeof message !== "object") return undefined;
+    const entry = this.#messages.get(message);
     if (
       entry !== undefined &&
       entry.role === message.role &&
@@ -180,23 +246,25 @@ export class TokenEstimateCache {
       partsMatch(entry.parts, message.content) &&
       callsMatch(entry.calls, message.tool_calls)
     ) {
-      return entry.tokens;
+      return entry;
     }
-    const tokens = this.#estimateMessage(message);
-    if (cacheable) {
-      this.#messages.set(message, {
-        tokens,
-        role: message.role,
-        content: message.content,
-        name: message.name,
-        reasoning: message.reasoning_content,
-        toolCalls: message.tool_calls,
-        toolCallId: message.tool_call_id,
-        parts: partsSnapshot(message.content),
-        calls: callsSnapshot(message.tool_calls),
-      });
-    }
-    return tokens;
+    return undefined;
+  }
+
+  #remember(message: EstimableMessage, tokens: number, exact: boolean): void {
+    if (message === null || typeof message !== "object") return;
+    this.#messages.set(message, {
+      tokens,
+      exact,
+      role: message.role,
+      content: message.content,
+      name: message.name,
+      reasoning: message.reasoning_content,
+      toolCalls: message.tool_calls,
+      toolCallId: message.tool_call_id,
+      parts: partsSnapshot(message.content),
+      calls: callsSnapshot(message.tool_calls),
+    });
   }
 
   /** `estimatePromptTokens(messages, tools)`, reusing what this cache has seen. */

@@ -5,10 +5,20 @@
  * ({@link sharedTokenEstimateCache}). The policy compares `prompt + output cap` with the window
  * and clamps a default cap to `window - prompt`: when the bound fits under `window - cap`, so
  * does the estimate, and neither comparison nor clamp can come out differently.
+ *
+ * When the cheap bound does not fit, the bound is tightened part by part (the tools, then each
+ * message in turn, from the cache where seen) and the check stops as soon as it fits: a long
+ * prompt near the window is scanned only until its tokens are shown to leave room
+ * ({@link TokenEstimateCache.messageTokensWithin}). When it never fits, every part has been
+ * replaced by its estimate, and the answer is the estimate itself.
  */
 import { sharedTokenEstimateCache, type TokenEstimateCache } from "./estimate-cache.ts";
 import type { EstimableMessage } from "./local-estimator.ts";
-import { promptTokensUpperBound } from "./prompt-token-bound.ts";
+import {
+  jsonLengthBound,
+  messageTokensUpperBound,
+  promptTokensUpperBound,
+} from "./prompt-token-bound.ts";
 
 /** What {@link preSendPromptTokens} found. */
 export interface PreSendPromptTokens {
@@ -33,5 +43,22 @@ export function preSendPromptTokens(
   if (Number.isFinite(bound) && (room === undefined || bound <= room)) {
     return { tokens: bound, exact: false };
   }
-  return { tokens: cache.promptTokens(messages, tools), exact: true };
+  if (room === undefined || !Number.isFinite(bound)) {
+    return { tokens: cache.promptTokens(messages, tools), exact: true };
+  }
+  // The bound is the request overhead plus each part's bound: swap bounds for estimates.
+  let tokens = bound;
+  let exact = true;
+  if (tools && tools.length > 0) {
+    // The tools' bound (6 characters per code unit of JSON) is the loosest: tighten it first.
+    tokens += cache.textTokens(JSON.stringify(tools)) - jsonLengthBound(tools);
+  }
+  for (const message of messages) {
+    if (tokens <= room) return { tokens, exact: false };
+    const messageBound = messageTokensUpperBound(message);
+    const counted = cache.messageTokensWithin(message, room - (tokens - messageBound));
+    tokens += counted.tokens - messageBound;
+    if (!counted.exact) exact = false;
+  }
+  return { tokens, exact };
 }
