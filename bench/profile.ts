@@ -1,5 +1,6 @@
 /**
- * Profiles one client: `node bench/profile.ts <raw|kimi|openai|ai-sdk> <chat|chat64|stream|decode>`.
+ * Profiles one client: `node bench/profile.ts <raw|kimi|openai|ai-sdk> <chat|chat64|stream|decode>`,
+ * or the gateway: `node bench/profile.ts gateway <chat64|chat|stream>` (bench/profile-gateway.ts).
  * Runs the workload in a child under `--cpu-prof` (emulator, or replay server for `decode`, in
  * their own processes), writes the profile under bench/results/profiles/, and prints where the
  * time went: top functions by self time and self time per package. Load the .cpuprofile in
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { CLIENT_IDS, type ClientId } from "./clients/index.ts";
 import { runChild, type ServiceChild, startServiceChild } from "./lib/child.ts";
 import { markdownTable } from "./lib/table.ts";
+import { profileGateway } from "./profile-gateway.ts";
 import type { ProfileWorkloadInput } from "./suites/profile-workload.ts";
 
 interface ProfileNode {
@@ -74,6 +76,13 @@ function summarizeProfile(path: string): string {
 
 async function main(): Promise<void> {
   const [clientArg = "kimi", kindArg = "chat"] = process.argv.slice(2);
+  if (clientArg === "gateway") {
+    const path = await profileGateway(kindArg, new URL("./results/profiles/", import.meta.url));
+    if (path !== undefined) {
+      process.stdout.write(`Profile: ${path}\n\n${summarizeProfile(path)}\n`);
+    }
+    return;
+  }
   if (!(CLIENT_IDS as readonly string[]).includes(clientArg)) {
     throw new Error(`client must be one of ${CLIENT_IDS.join(", ")}`);
   }

@@ -1,6 +1,7 @@
 /**
  * What keeps the gateway's per-request cost low, asserted as behaviour: answers finishing
- * together share one ledger upsert; streams hand their upstream connection back to the
+ * together share one ledger upsert, and deferred usage waits for its deadline rather than
+ * following the previous write at once; streams hand their upstream connection back to the
  * keep-alive pool (one connection for many sequential streams); usage no budget depends on is
  * written without holding the answer, and all of it by `close()`; random paths add no metric
  * series.
@@ -84,6 +85,39 @@ function counting(target: SqlExecutor): { executor: SqlExecutor; statements: str
   };
 }
 
+/**
+ * `db` whose first statement waits until `release()` (`started` resolves when it was issued), with
+ * every statement counted by its first words.
+ */
+function gated(target: SqlExecutor): {
+  executor: SqlExecutor;
+  statements: { list: string[]; started: Promise<void>; release: () => void };
+} {
+  const list: string[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  return {
+    statements: { list, started: startedPromise, release },
+    executor: {
+      async query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]) {
+        list.push(sql.trim().split(/\s+/).slice(0, 3).join(" "));
+        if (list.length === 1) {
+          started();
+          await gate;
+        }
+        return target.query<Row>(sql, params);
+      },
+      exec: (sql) => target.exec(sql),
+    },
+  };
+}
+
 describe("the ledger's group commit", () => {
   it("writes answers finishing in the same turn with one upsert per row", async () => {
     const { executor, statements } = counting(db);
@@ -155,6 +189,64 @@ describe("the ledger's deferred entries", () => {
     assert.deepEqual(
       rows.map((row) => [row.requests, row.costUsd]),
       [[3, 0.375]],
+    );
+  });
+
+  it("keeps deferred entries added during a write for their own deadline, not the next write", async () => {
+    const { executor, statements } = gated(db);
+    // A deadline no test run reaches: only drain() can write the deferred entry.
+    const writer = new LedgerWriter(executor, 3_600_000);
+    const entry = {
+      keyId: "kgw-in-flight",
+      model: "kimi-k2.6",
+      day: "2026-01-06",
+      usage: emptyUsage(),
+      costUsd: 0.5,
+    };
+    const urgent = writer.add(entry, true);
+    await statements.started;
+    const deferred = writer.add(entry, false);
+    statements.release();
+    await urgent;
+    // The write in flight ended; the entry added meanwhile is still pending.
+    assert.deepEqual(statements.list, ["INSERT INTO kimi_gateway_usage"]);
+    await writer.drain();
+    await deferred;
+    assert.deepEqual(statements.list, [
+      "INSERT INTO kimi_gateway_usage",
+      "INSERT INTO kimi_gateway_usage",
+    ]);
+    const rows = (await readLedger(db)).filter((row) => row.keyId === "kgw-in-flight");
+    assert.deepEqual(
+      rows.map((row) => [row.requests, row.costUsd]),
+      [[2, 1]],
+    );
+  });
+
+  it("writes deferred entries added during a write at once when an urgent one joins them", async () => {
+    const { executor, statements } = gated(db);
+    const writer = new LedgerWriter(executor, 3_600_000);
+    const entry = {
+      keyId: "kgw-joined",
+      model: "kimi-k2.6",
+      day: "2026-01-07",
+      usage: emptyUsage(),
+      costUsd: 0.25,
+    };
+    const first = writer.add(entry, true);
+    await statements.started;
+    const deferred = writer.add(entry, false);
+    const urgent = writer.add(entry, true);
+    statements.release();
+    await Promise.all([first, deferred, urgent]);
+    assert.deepEqual(statements.list, [
+      "INSERT INTO kimi_gateway_usage",
+      "INSERT INTO kimi_gateway_usage",
+    ]);
+    const rows = (await readLedger(db)).filter((row) => row.keyId === "kgw-joined");
+    assert.deepEqual(
+      rows.map((row) => [row.requests, row.costUsd]),
+      [[3, 0.75]],
     );
   });
 
