@@ -270,25 +270,8 @@ describe("the ledger's deferred entries", () => {
 });
 
 describe("the gateway's hot path", () => {
-  it("relays sequential streams over one upstream keep-alive connection", async () => {
-    connections = 0;
-    for (let i = 0; i < 3; i++) {
-      const answer = await post(gateway.baseURL, "/chat/completions", {
-        model: "kimi-k2.6",
-        messages: hello,
-        stream: true,
-      });
-      assert.equal(answer.status, 200);
-      assert.equal(sseData(answer.text).at(-1), "[DONE]");
-    }
-    const plain = await post(gateway.baseURL, "/chat/completions", {
-      model: "kimi-k2.6",
-      messages: hello,
-    });
-    assert.equal(plain.status, 200);
-    assert.equal(connections, 1);
-  });
-
+  // First in this block: the suite's gateway has served no loopback client yet, so none of its
+  // deferred loopback usage can land in the row between the two reads below.
   it("writes a loopback client's usage without holding the answer, and all of it by close", async () => {
     const own = await startGateway({
       port: 0,
@@ -311,6 +294,25 @@ describe("the gateway's hot path", () => {
     const row = (await readLedger(db)).find((entry) => entry.keyId === LOOPBACK_KEY_ID);
     assert.equal(row?.requests, (before?.requests ?? 0) + 3);
     assert.ok(Math.abs((row?.costUsd ?? 0) - ((before?.costUsd ?? 0) + cost)) < 1e-12);
+  });
+
+  it("relays sequential streams over one upstream keep-alive connection", async () => {
+    connections = 0;
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(gateway.baseURL, "/chat/completions", {
+        model: "kimi-k2.6",
+        messages: hello,
+        stream: true,
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(sseData(answer.text).at(-1), "[DONE]");
+    }
+    const plain = await post(gateway.baseURL, "/chat/completions", {
+      model: "kimi-k2.6",
+      messages: hello,
+    });
+    assert.equal(plain.status, 200);
+    assert.equal(connections, 1);
   });
 
   it("labels requests to unknown paths as route other", async () => {
