@@ -90,7 +90,9 @@ async function main(): Promise<void> {
       new URL("./results/profiles/", import.meta.url),
     );
     if (path !== undefined) {
-      process.stdout.write(`Profile: ${path}\n\n${summarizeProfile(path, "serveChatCompletion")}\n`);
+      process.stdout.write(
+        `Profile: ${path}\n\n${summarizeProfile(path, "serveChatCompletion")}\n`,
+      );
     }
     return;
   }
