@@ -8,7 +8,8 @@
  * `node bench/profile.ts gateway compare <kind> <other dist/gateway/index.js>` runs this build and
  * another side by side (no profiler), in alternating rounds, and prints each one's CPU per
  * request: on a shared machine the CPU per request drifts with the load, so two builds are only
- * comparable measured in the same rounds.
+ * comparable measured in the same rounds. Kind `ttft`: time to first token of sequential
+ * streams, direct and through each build in turn.
  *
  * Environment: `PROFILE_NO_PROF=1` (no profiler), `PROFILE_FLOOR=1` (the bare proxy instead),
  * `PROFILE_CALLS` (per round), `PROFILE_ROUNDS`, `PROFILE_ENTRY` (another build's
@@ -89,6 +90,25 @@ function startGatewayChild(
   });
 }
 
+/** Time to the first content of a stream (as the bench's gateway suite measures it), in ms. */
+async function timeToFirstToken(baseURL: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${baseURL}/chat/completions`, {
+    method: "POST",
+    headers: BENCH_WIRE_HEADERS,
+    body: BENCH_STREAM_BODY,
+  });
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  let first = Number.NaN;
+  let seen = "";
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body) {
+    seen += decoder.decode(bytes as Uint8Array, { stream: true });
+    if (Number.isNaN(first) && /"content":"[^"]/.test(seen)) first = performance.now() - started;
+  }
+  return first;
+}
+
 /** This build against `otherEntry` in alternating rounds; prints CPU per request of each. */
 async function compare(kind: string, otherEntry: string): Promise<void> {
   const emulator = await startServiceChild<{ baseURL: string }>(
@@ -101,6 +121,27 @@ async function compare(kind: string, otherEntry: string): Promise<void> {
     { name: otherEntry, child: await startGatewayChild(emulator.data.baseURL, other) },
   ];
   try {
+    if (kind === "ttft") {
+      const targets = [emulator.data.baseURL, ...gateways.map((g) => g.child.data.baseURL)];
+      const names = ["direct", ...gateways.map((g) => g.name)];
+      const samples: number[][] = targets.map(() => []);
+      const count = Number(process.env.PROFILE_CALLS ?? 600);
+      for (let index = 0; index < count; index++) {
+        for (let offset = 0; offset < targets.length; offset++) {
+          const which = (index + offset) % targets.length;
+          samples[which]?.push(await timeToFirstToken(targets[which] ?? ""));
+        }
+      }
+      const quantile = (values: number[], q: number) =>
+        [...values].sort((a, b) => a - b)[Math.floor(values.length * q)] ?? Number.NaN;
+      names.forEach((name, which) => {
+        const values = (samples[which] ?? []).slice(50);
+        process.stdout.write(
+          `${name} TTFT p50 ${quantile(values, 0.5).toFixed(3)} ms, p90 ${quantile(values, 0.9).toFixed(3)} ms\n`,
+        );
+      });
+      return;
+    }
     const concurrency = concurrencyOf(kind);
     const calls = Number(process.env.PROFILE_CALLS ?? (kind === "stream" ? 1000 : 3000));
     const calls1 = gateways.map((g) => caller(g.child.data.baseURL, kind));
