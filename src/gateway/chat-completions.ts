@@ -121,16 +121,19 @@ export async function serveChatCompletion(
     // Relayed as received; the cost is then unknown.
   }
   const { costUsd, cachedTokens } = await settle(repaired, accumulator, identity, context);
-  for (const name of RELAYED_HEADERS) {
-    const value = answer.headers.get(name);
-    if (value !== null) res.setHeader(name, value);
-  }
-  res.setHeader("x-kimi-cost-usd", costUsd === null ? "unknown" : String(costUsd));
-  res.setHeader("x-kimi-cached-tokens", String(cachedTokens));
-  res.writeHead(answer.status, {
+  // One header object for writeHead: headers set one by one with setHeader are validated and
+  // stored twice (setHeader, then writeHead merging them).
+  const headers: Record<string, string | number> = {
     "content-type": answer.headers.get("content-type") ?? "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(answer.text),
-  });
+    "x-kimi-cost-usd": costUsd === null ? "unknown" : String(costUsd),
+    "x-kimi-cached-tokens": String(cachedTokens),
+  };
+  for (const name of RELAYED_HEADERS) {
+    const value = answer.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  res.writeHead(answer.status, headers);
   res.end(answer.text);
 }
 

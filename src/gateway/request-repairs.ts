@@ -82,5 +82,7 @@ export async function repairChatRequest(
 
 /** The `x-kimi-gateway-repairs` header value: each repaired field once, in order. */
 export function repairsHeader(repairs: readonly FieldRepair[]): string {
+  if (repairs.length === 0) return "";
+  if (repairs.length === 1) return (repairs[0] as FieldRepair).field;
   return [...new Set(repairs.map((repair) => repair.field))].join(",");
 }

@@ -70,6 +70,10 @@ after(async () => {
   state.cleanup();
 });
 
+function firstWords(sql: string): string {
+  return sql.trim().split(/\s+/).slice(0, 3).join(" ");
+}
+
 /** `db` with every statement it runs counted by its first words. */
 function counting(target: SqlExecutor): { executor: SqlExecutor; statements: string[] } {
   const statements: string[] = [];
@@ -77,10 +81,13 @@ function counting(target: SqlExecutor): { executor: SqlExecutor; statements: str
     statements,
     executor: {
       query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]) {
-        statements.push(sql.trim().split(/\s+/).slice(0, 3).join(" "));
+        statements.push(firstWords(sql));
         return target.query<Row>(sql, params);
       },
-      exec: (sql) => target.exec(sql),
+      exec(sql: string) {
+        statements.push(firstWords(sql));
+        return target.exec(sql);
+      },
     },
   };
 }
@@ -102,18 +109,24 @@ function gated(target: SqlExecutor): {
   const startedPromise = new Promise<void>((resolve) => {
     started = resolve;
   });
+  const issued = async (sql: string) => {
+    list.push(firstWords(sql));
+    if (list.length === 1) {
+      started();
+      await gate;
+    }
+  };
   return {
     statements: { list, started: startedPromise, release },
     executor: {
       async query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]) {
-        list.push(sql.trim().split(/\s+/).slice(0, 3).join(" "));
-        if (list.length === 1) {
-          started();
-          await gate;
-        }
+        await issued(sql);
         return target.query<Row>(sql, params);
       },
-      exec: (sql) => target.exec(sql),
+      async exec(sql: string) {
+        await issued(sql);
+        return target.exec(sql);
+      },
     },
   };
 }
