@@ -164,6 +164,10 @@ async function compare(kind: string, otherEntry: string): Promise<void> {
     }
     const median = (values: number[]) =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+    const differences = (cpu[0] ?? []).map((value, index) => value - (cpu[1]?.[index] ?? 0));
+    process.stdout.write(
+      `CPU ms/request, this build minus the other, paired by round: median ${median(differences).toFixed(3)}\n`,
+    );
     gateways.forEach((gateway, which) => {
       process.stdout.write(
         `${gateway.name} ${kind}: CPU ms/request median ${median(cpu[which] ?? []).toFixed(3)} (rounds ${(cpu[which] ?? []).map((v) => v.toFixed(3)).join(" ")}), p50 median ${median(p50[which] ?? []).toFixed(2)} ms\n`,
