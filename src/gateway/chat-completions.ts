@@ -75,8 +75,10 @@ export async function serveChatCompletion(
 ): Promise<void> {
   const { config, db, metrics } = context;
   const body = checkChatBody(parseJsonBody(await readBody(req, config.maxBodyBytes)));
-  await context.access.admit(identity);
-  const repaired = await repairChatRequest(body, config, (keys) => recallReasoning(db, keys));
+  // Only a gateway key has limits to check; a repair waits only when it reads the reasoning memory.
+  if (identity.key !== undefined) await context.access.admit(identity);
+  const repairing = repairChatRequest(body, config, (keys) => recallReasoning(db, keys));
+  const repaired = repairing instanceof Promise ? await repairing : repairing;
   for (const repair of repaired.repairs) {
     metrics.repairs.add({ field: repair.field });
     context.log(`repair ${repair.field}: ${repair.note}`);
@@ -120,7 +122,8 @@ export async function serveChatCompletion(
   } catch {
     // Relayed as received; the cost is then unknown.
   }
-  const { costUsd, cachedTokens } = await settle(repaired, accumulator, identity, context);
+  const settling = settle(repaired, accumulator, identity, context);
+  const { costUsd, cachedTokens } = settling instanceof Promise ? await settling : settling;
   // One header object for writeHead: headers set one by one with setHeader are validated and
   // stored twice (setHeader, then writeHead merging them).
   const headers: Record<string, string | number> = {
@@ -147,6 +150,12 @@ export class RelayedError extends Error {
   }
 }
 
+/** What the answer cost, for its headers. */
+interface Settled {
+  costUsd: number | null;
+  cachedTokens: number;
+}
+
 /**
  * Adds the finished answer to the ledger and remembers its reasoning. Runs before the end of
  * the answer is sent, and waits for the reasoning and, when the key has a daily budget, for the
@@ -159,12 +168,12 @@ export class RelayedError extends Error {
  * what is pending. The cost: an instance killed in those milliseconds loses that usage. A
  * database failure is logged, not answered: the client paid for the answer.
  */
-async function settle(
+function settle(
   repaired: RepairedRequest,
   accumulator: AnswerAccumulator,
   identity: ClientIdentity,
   context: ChatRouteContext,
-): Promise<{ costUsd: number | null; cachedTokens: number }> {
+): Settled | Promise<Settled> {
   const { db, metrics } = context;
   const modelId = repaired.body.model;
   const usage = accumulator.usage;
@@ -183,8 +192,15 @@ async function settle(
   const writes: Promise<void>[] = [];
   if (budgeted) writes.push(ledgerWrite);
   else ledgerWrite.catch((error: unknown) => context.log(`ledger write failed: ${String(error)}`));
-  const turn = accumulator.turn;
-  if (turn.tool_calls.length > 0 && turn.reasoning_content !== "") {
+  if (usage) {
+    metrics.tokens.add({ model: modelId, kind: "prompt" }, usage.promptTokens);
+    metrics.tokens.add({ model: modelId, kind: "completion" }, usage.completionTokens);
+    metrics.cachedTokens.add({ model: modelId }, usage.cachedTokens);
+  }
+  if (costUsd !== null) metrics.costUsd.add({ model: modelId }, costUsd);
+  const settled = { costUsd, cachedTokens: usage?.cachedTokens ?? 0 };
+  const turn = accumulator.hasToolCalls ? accumulator.turn : undefined;
+  if (turn !== undefined && turn.reasoning_content !== "") {
     const key = turnKeys(repaired.body.messages, turn).get(repaired.body.messages.length);
     if (key !== undefined) {
       writes.push(
@@ -192,21 +208,16 @@ async function settle(
       );
     }
   }
-  if (writes.length > 0) {
-    const results = await Promise.allSettled(writes);
+  // Nothing to wait for (the common case): no promise, no extra turn before the answer's end.
+  if (writes.length === 0) return settled;
+  return Promise.allSettled(writes).then((results) => {
     for (const result of results) {
       if (result.status === "rejected") {
         context.log(`database write failed: ${String(result.reason)}`);
       }
     }
-  }
-  if (usage) {
-    metrics.tokens.add({ model: modelId, kind: "prompt" }, usage.promptTokens);
-    metrics.tokens.add({ model: modelId, kind: "completion" }, usage.completionTokens);
-    metrics.cachedTokens.add({ model: modelId }, usage.cachedTokens);
-  }
-  if (costUsd !== null) metrics.costUsd.add({ model: modelId }, costUsd);
-  return { costUsd, cachedTokens: usage?.cachedTokens ?? 0 };
+    return settled;
+  });
 }
 
 /** How long the end of an upstream stream may lag its `[DONE]` before its connection is dropped. */
@@ -428,6 +439,7 @@ async function relayStream(
     res.destroy();
     return;
   }
-  await settle(repaired, accumulator, identity, context);
+  const settling = settle(repaired, accumulator, identity, context);
+  if (settling instanceof Promise) await settling;
   res.end("data: [DONE]\n\n");
 }
