@@ -21,6 +21,8 @@ export interface GatewayChildInput {
   upstream: string;
   /** Run the bare pass-through proxy instead of the gateway. */
   floor?: boolean;
+  /** Another build's `dist/gateway/index.js` (a file URL), to compare builds; default this one's. */
+  entry?: string;
 }
 
 interface RunningGatewayLike {
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     sendToParent({ type: "ready", data: { baseURL: floor.baseURL, startupMs: 0 } });
     return;
   }
-  const module = (await import(GATEWAY_ENTRY.href)) as { startGateway?: unknown };
+  const module = (await import(input.entry ?? GATEWAY_ENTRY.href)) as { startGateway?: unknown };
   if (typeof module.startGateway !== "function") {
     throw new Error("dist/gateway/index.js exports no startGateway (run `npm run build`)");
   }

@@ -1,5 +1,7 @@
 /**
- * Profiles one client: `node bench/profile.ts <raw|kimi|openai|ai-sdk> <chat|chat64|stream|decode>`.
+ * Profiles one client: `node bench/profile.ts <raw|kimi|openai|ai-sdk> <chat|chat64|stream|decode>`,
+ * or the gateway: `node bench/profile.ts gateway <chat64|chat|stream|compare ...>`
+ * (bench/profile-gateway.ts).
  * Runs the workload in a child under `--cpu-prof` (emulator, or replay server for `decode`, in
  * their own processes), writes the profile under bench/results/profiles/, and prints where the
  * time went: top functions by self time and self time per package. Load the .cpuprofile in
@@ -10,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { CLIENT_IDS, type ClientId } from "./clients/index.ts";
 import { runChild, type ServiceChild, startServiceChild } from "./lib/child.ts";
 import { markdownTable } from "./lib/table.ts";
+import { profileGateway } from "./profile-gateway.ts";
 import type { ProfileWorkloadInput } from "./suites/profile-workload.ts";
 
 interface ProfileNode {
@@ -35,17 +38,24 @@ function place(url: string): string {
   return url === "" ? "(native / gc / idle)" : url;
 }
 
-/** Prints self time per function and per package of a .cpuprofile. */
-function summarizeProfile(path: string): string {
+/**
+ * Prints self time per function and per package of a .cpuprofile; with `from`, only the samples
+ * from the first one in a function of that name on (the gateway's start-up, PGlite's initdb
+ * included, is then left out).
+ */
+function summarizeProfile(path: string, from?: string): string {
   const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfByFunction = new Map<string, number>();
   const selfByPlace = new Map<string, number>();
   let total = 0;
+  let started = from === undefined;
   profile.samples.forEach((id, index) => {
     const node = byId.get(id);
     const delta = profile.timeDeltas[index] ?? 0;
     if (!node) return;
+    started ||= node.callFrame.functionName === from;
+    if (!started) return;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === "(idle)" || functionName === "(program)") return;
     total += delta;
@@ -74,6 +84,18 @@ function summarizeProfile(path: string): string {
 
 async function main(): Promise<void> {
   const [clientArg = "kimi", kindArg = "chat"] = process.argv.slice(2);
+  if (clientArg === "gateway") {
+    const path = await profileGateway(
+      process.argv.slice(3),
+      new URL("./results/profiles/", import.meta.url),
+    );
+    if (path !== undefined) {
+      process.stdout.write(
+        `Profile: ${path}\n\n${summarizeProfile(path, "serveChatCompletion")}\n`,
+      );
+    }
+    return;
+  }
   if (!(CLIENT_IDS as readonly string[]).includes(clientArg)) {
     throw new Error(`client must be one of ${CLIENT_IDS.join(", ")}`);
   }

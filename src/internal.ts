@@ -63,6 +63,7 @@ export {
   retryServiceRefusals,
   waitTooLong,
 } from "./http/retry-policy.ts";
+export { SseDataParser } from "./http/sse-data-parser.ts";
 export type {
   OpenResponse,
   TransportOptions,

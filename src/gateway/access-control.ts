@@ -24,6 +24,9 @@ export interface ClientIdentity {
   key: GatewayKey | undefined;
 }
 
+/** The identity of every loopback client of a gateway without keys (one object, never changed). */
+const LOOPBACK_IDENTITY: ClientIdentity = Object.freeze({ keyId: LOOPBACK_KEY_ID, key: undefined });
+
 /** How long "are there any keys?" is cached: a key created elsewhere applies within this. */
 const KEYS_EXIST_CACHE_MS = 1_000;
 
@@ -64,22 +67,40 @@ export class AccessControl {
 
   /** Whether any key is active (cached for a second). */
   async keysExist(): Promise<boolean> {
+    const cached = this.#cachedKeysExist();
+    if (cached !== undefined) return cached;
     const at = Date.now();
-    if (this.#keysExist === undefined || at - this.#keysExist.at > KEYS_EXIST_CACHE_MS) {
-      this.#keysExist = { value: await hasActiveGatewayKeys(this.#db), at };
-    }
+    this.#keysExist = { value: await hasActiveGatewayKeys(this.#db), at };
     return this.#keysExist.value;
   }
 
-  /** Identifies the client of `req`; throws a 401/403 refusal when it may not be served. */
-  async authenticate(req: IncomingMessage): Promise<ClientIdentity> {
+  /** The cached answer of {@link keysExist} while it is fresh. */
+  #cachedKeysExist(): boolean | undefined {
+    const cached = this.#keysExist;
+    return cached !== undefined && Date.now() - cached.at <= KEYS_EXIST_CACHE_MS
+      ? cached.value
+      : undefined;
+  }
+
+  /**
+   * Identifies the client of `req`; throws a 401/403 refusal when it may not be served. Answers
+   * at once, without a promise, when no database lookup is needed (no gateway key presented and
+   * the "any keys?" answer is fresh): the common case of a keyless gateway, on every request.
+   */
+  authenticate(req: IncomingMessage): ClientIdentity | Promise<ClientIdentity> {
     const presented = bearer(req);
     // A gateway key is always checked, even while no key is known to exist (the cache may be a
     // second old): its requests count against it, and a revoked one is refused.
-    const check =
-      presented !== undefined && looksLikeGatewayKey(presented)
-        ? await checkGatewayKey(this.#db, presented)
-        : ({ status: "unknown" } as const);
+    if (presented !== undefined && looksLikeGatewayKey(presented)) {
+      return this.#checkPresented(req, presented);
+    }
+    const keysExist = this.#cachedKeysExist();
+    if (keysExist !== undefined) return this.#withoutGatewayKey(req, presented, keysExist);
+    return this.keysExist().then((exist) => this.#withoutGatewayKey(req, presented, exist));
+  }
+
+  async #checkPresented(req: IncomingMessage, presented: string): Promise<ClientIdentity> {
+    const check = await checkGatewayKey(this.#db, presented);
     if (check.status === "valid") return { keyId: check.key.id, key: check.key };
     if (check.status === "revoked") {
       throw new GatewayRefusal({
@@ -89,7 +110,16 @@ export class AccessControl {
         message: `Gateway key ${check.key.id} was revoked on ${check.key.revokedAt ?? "an earlier day"}. Ask the gateway's operator for a new key.`,
       });
     }
-    if (!(await this.keysExist())) {
+    return this.#withoutGatewayKey(req, presented, await this.keysExist());
+  }
+
+  /** A client without a valid gateway key: served only from loopback, and only while no key exists. */
+  #withoutGatewayKey(
+    req: IncomingMessage,
+    presented: string | undefined,
+    keysExist: boolean,
+  ): ClientIdentity {
+    if (!keysExist) {
       if (!isLoopbackAddress(req.socket.remoteAddress)) {
         throw new GatewayRefusal({
           status: 403,
@@ -99,7 +129,7 @@ export class AccessControl {
             "This gateway has no keys, so it serves only clients on its own machine. Create a key (`kimi-provider gateway keys create NAME`) and send it as the API key.",
         });
       }
-      return { keyId: LOOPBACK_KEY_ID, key: undefined };
+      return LOOPBACK_IDENTITY;
     }
     if (presented === undefined) {
       throw new GatewayRefusal({

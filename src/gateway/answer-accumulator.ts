@@ -83,6 +83,11 @@ export class AnswerAccumulator {
     return this.#usage;
   }
 
+  /** Whether the first choice called tools (then its {@link turn} may be worth remembering). */
+  get hasToolCalls(): boolean {
+    return this.#calls.size > 0;
+  }
+
   /** The first choice's turn. */
   get turn(): AnswerTurn {
     return {

@@ -8,9 +8,9 @@
  * milliseconds after (see {@link settle}).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { Readable } from "node:stream";
 import { computeCost, findCatalogModel, KimiError } from "kimi-provider";
-import { emptyUsage } from "kimi-provider/internal";
+import { emptyUsage, SseDataParser } from "kimi-provider/internal";
 import type { AccessControl, ClientIdentity } from "./access-control.ts";
 import { AnswerAccumulator } from "./answer-accumulator.ts";
 import { checkChatBody } from "./chat-body.ts";
@@ -75,8 +75,10 @@ export async function serveChatCompletion(
 ): Promise<void> {
   const { config, db, metrics } = context;
   const body = checkChatBody(parseJsonBody(await readBody(req, config.maxBodyBytes)));
-  await context.access.admit(identity);
-  const repaired = await repairChatRequest(body, config, (keys) => recallReasoning(db, keys));
+  // Only a gateway key has limits to check; a repair waits only when it reads the reasoning memory.
+  if (identity.key !== undefined) await context.access.admit(identity);
+  const repairing = repairChatRequest(body, config, (keys) => recallReasoning(db, keys));
+  const repaired = repairing instanceof Promise ? await repairing : repairing;
   for (const repair of repaired.repairs) {
     metrics.repairs.add({ field: repair.field });
     context.log(`repair ${repair.field}: ${repair.note}`);
@@ -120,17 +122,21 @@ export async function serveChatCompletion(
   } catch {
     // Relayed as received; the cost is then unknown.
   }
-  const { costUsd, cachedTokens } = await settle(repaired, accumulator, identity, context);
-  for (const name of RELAYED_HEADERS) {
-    const value = answer.headers.get(name);
-    if (value !== null) res.setHeader(name, value);
-  }
-  res.setHeader("x-kimi-cost-usd", costUsd === null ? "unknown" : String(costUsd));
-  res.setHeader("x-kimi-cached-tokens", String(cachedTokens));
-  res.writeHead(answer.status, {
+  const settling = settle(repaired, accumulator, identity, context);
+  const { costUsd, cachedTokens } = settling instanceof Promise ? await settling : settling;
+  // One header object for writeHead: headers set one by one with setHeader are validated and
+  // stored twice (setHeader, then writeHead merging them).
+  const headers: Record<string, string | number> = {
     "content-type": answer.headers.get("content-type") ?? "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(answer.text),
-  });
+    "x-kimi-cost-usd": costUsd === null ? "unknown" : String(costUsd),
+    "x-kimi-cached-tokens": String(cachedTokens),
+  };
+  for (const name of RELAYED_HEADERS) {
+    const value = answer.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  res.writeHead(answer.status, headers);
   res.end(answer.text);
 }
 
@@ -142,6 +148,12 @@ export class RelayedError extends Error {
     this.name = "RelayedError";
     this.original = original;
   }
+}
+
+/** What the answer cost, for its headers. */
+interface Settled {
+  costUsd: number | null;
+  cachedTokens: number;
 }
 
 /**
@@ -156,12 +168,12 @@ export class RelayedError extends Error {
  * what is pending. The cost: an instance killed in those milliseconds loses that usage. A
  * database failure is logged, not answered: the client paid for the answer.
  */
-async function settle(
+function settle(
   repaired: RepairedRequest,
   accumulator: AnswerAccumulator,
   identity: ClientIdentity,
   context: ChatRouteContext,
-): Promise<{ costUsd: number | null; cachedTokens: number }> {
+): Settled | Promise<Settled> {
   const { db, metrics } = context;
   const modelId = repaired.body.model;
   const usage = accumulator.usage;
@@ -180,8 +192,15 @@ async function settle(
   const writes: Promise<void>[] = [];
   if (budgeted) writes.push(ledgerWrite);
   else ledgerWrite.catch((error: unknown) => context.log(`ledger write failed: ${String(error)}`));
-  const turn = accumulator.turn;
-  if (turn.tool_calls.length > 0 && turn.reasoning_content !== "") {
+  if (usage) {
+    metrics.tokens.add({ model: modelId, kind: "prompt" }, usage.promptTokens);
+    metrics.tokens.add({ model: modelId, kind: "completion" }, usage.completionTokens);
+    metrics.cachedTokens.add({ model: modelId }, usage.cachedTokens);
+  }
+  if (costUsd !== null) metrics.costUsd.add({ model: modelId }, costUsd);
+  const settled = { costUsd, cachedTokens: usage?.cachedTokens ?? 0 };
+  const turn = accumulator.hasToolCalls ? accumulator.turn : undefined;
+  if (turn !== undefined && turn.reasoning_content !== "") {
     const key = turnKeys(repaired.body.messages, turn).get(repaired.body.messages.length);
     if (key !== undefined) {
       writes.push(
@@ -189,31 +208,130 @@ async function settle(
       );
     }
   }
-  if (writes.length > 0) {
-    const results = await Promise.allSettled(writes);
+  // Nothing to wait for (the common case): no promise, no extra turn before the answer's end.
+  if (writes.length === 0) return settled;
+  return Promise.allSettled(writes).then((results) => {
     for (const result of results) {
       if (result.status === "rejected") {
         context.log(`database write failed: ${String(result.reason)}`);
       }
     }
-  }
-  if (usage) {
-    metrics.tokens.add({ model: modelId, kind: "prompt" }, usage.promptTokens);
-    metrics.tokens.add({ model: modelId, kind: "completion" }, usage.completionTokens);
-    metrics.cachedTokens.add({ model: modelId }, usage.cachedTokens);
-  }
-  if (costUsd !== null) metrics.costUsd.add({ model: modelId }, costUsd);
-  return { costUsd, cachedTokens: usage?.cachedTokens ?? 0 };
+    return settled;
+  });
 }
 
 /** How long the end of an upstream stream may lag its `[DONE]` before its connection is dropped. */
 const END_AFTER_DONE_MS = 5_000;
 
+/** How a relayed upstream body stopped: at `[DONE]`, at its end without it, or broken. */
+type RelayEnd = { kind: "done" } | { kind: "ended" } | { kind: "broken"; error: unknown };
+
 /**
- * Reads what follows `[DONE]` (normally only the end of the chunked body) in the background, so
- * the connection goes back to the keep-alive pool; drops it if the end does not come.
+ * Whether the answer may carry tool calls: only then does the gateway need the whole turn (its
+ * reasoning is remembered for a tool-call turn, src/gateway/reasoning-memory.ts); otherwise it
+ * reads only the chunks that carry usage.
  */
-function readToEnd(iterator: AsyncIterator<Uint8Array>, cancel: () => void): void {
+function mayCallTools(body: Record<string, unknown>): boolean {
+  return (
+    (Array.isArray(body.tools) && body.tools.length > 0) ||
+    (Array.isArray(body.functions) && body.functions.length > 0)
+  );
+}
+
+/**
+ * Feeds each read of `body` to `onRead` as it arrives, in the same turn of the event loop (no
+ * async-iterator hop per read, so the first chunk goes out as soon as it came in), pausing while
+ * `res` is full. Resolves once `onRead` says the answer is complete (then the rest of the body,
+ * normally only the end of its chunked encoding, is read in the background, so the connection
+ * goes back to the keep-alive pool, and dropped with `cancel` if the end does not come), when the
+ * body ends, or when it or `res` breaks.
+ */
+function relayReads(
+  body: Readable,
+  res: ServerResponse,
+  onRead: (bytes: Buffer) => boolean,
+  cancel: () => void,
+): Promise<RelayEnd> {
+  return new Promise((resolve) => {
+    const finish = (end: RelayEnd) => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+      res.off("drain", onDrain);
+      res.off("close", onClientGone);
+      resolve(end);
+    };
+    const onData = (bytes: Buffer) => {
+      if (onRead(bytes)) {
+        finish({ kind: "done" });
+        readToEnd(body, cancel);
+      } else if (res.writableNeedDrain) {
+        body.pause();
+      }
+    };
+    const onDrain = () => body.resume();
+    const onEnd = () => finish({ kind: "ended" });
+    const onError = (error: unknown) => finish({ kind: "broken", error });
+    const onClose = () =>
+      finish({ kind: "broken", error: new Error("the upstream connection closed mid-stream") });
+    const onClientGone = () =>
+      finish({ kind: "broken", error: new Error("the client closed the connection") });
+    // IncomingMessage emits an error only to listeners: this one outlives the relay, so a
+    // connection dropped later (open.cancel) never throws an unhandled 'error'.
+    body.on("error", ignore);
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+    res.on("drain", onDrain);
+    res.on("close", onClientGone);
+  });
+}
+
+function ignore(): void {}
+
+/** Reads the rest of `body` after `[DONE]`, and drops it if its end does not come in time. */
+function readToEnd(body: Readable, cancel: () => void): void {
+  if (body.readableEnded) return;
+  const timer = setTimeout(cancel, END_AFTER_DONE_MS);
+  timer.unref();
+  const stop = () => {
+    clearTimeout(timer);
+    body.off("end", stop);
+    body.off("close", stop);
+    body.off("error", stop);
+  };
+  body.on("end", stop);
+  body.on("close", stop);
+  // Anything after [DONE] is not part of the answer; an error here only means the connection
+  // is not reused.
+  body.on("error", stop);
+  body.on("data", ignore);
+  body.resume();
+}
+
+/** The same as {@link relayReads}, for a body that is not a Node stream (a custom `fetch`). */
+async function relayIterated(
+  body: AsyncIterable<Uint8Array>,
+  res: ServerResponse,
+  onRead: (bytes: Uint8Array) => boolean,
+  cancel: () => void,
+): Promise<RelayEnd> {
+  // Iterated by hand, not with `for await`: leaving a `for await` at `[DONE]` destroys the
+  // response, and with it the upstream keep-alive connection.
+  const iterator = body[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done === true) return { kind: "ended" };
+      if (onRead(next.value)) break;
+      if (res.writableNeedDrain) await drainedOrClosed(res);
+      if (res.destroyed) return { kind: "broken", error: new Error("the client went away") };
+    }
+  } catch (error) {
+    return { kind: "broken", error };
+  }
   const timer = setTimeout(cancel, END_AFTER_DONE_MS);
   timer.unref();
   void (async () => {
@@ -227,6 +345,7 @@ function readToEnd(iterator: AsyncIterator<Uint8Array>, cancel: () => void): voi
       clearTimeout(timer);
     }
   })();
+  return { kind: "done" };
 }
 
 /** Waits until `res` can take more, or is gone (then nobody will ever drain it). */
@@ -242,10 +361,12 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-function sseEvent(message: EventSourceMessage, data: string): string {
-  return `${message.event ? `event: ${message.event}\n` : ""}data: ${data}\n\n`;
-}
-
+/**
+ * Relays an upstream stream to the client event by event, as each read arrives: the events are
+ * framed again as `data: ...` lines (the service sends no other fields, docs/moonshot-wire.md
+ * "Streams"), a chunk is parsed only when it carries usage (or, on a request with tools, always:
+ * the turn is needed), and `[DONE]` is held back until the usage is settled.
+ */
 async function relayStream(
   res: ServerResponse,
   open: Awaited<ReturnType<Upstream["transport"]["open"]>>,
@@ -255,59 +376,61 @@ async function relayStream(
 ): Promise<void> {
   const accumulator = new AnswerAccumulator();
   const moveUsage = context.config.repairs.usage && !repaired.clientWantsUsageChunk;
+  const everyChunk = mayCallTools(repaired.body);
   let pending = "";
   let sawDone = false;
-  const parser = createParser({
-    onEvent(message) {
-      if (sawDone) return;
-      if (message.data === "[DONE]") {
-        sawDone = true;
-        return;
-      }
-      let chunk: unknown;
-      try {
-        chunk = JSON.parse(message.data);
-      } catch {
-        pending += sseEvent(message, message.data);
-        return;
-      }
-      accumulator.addChunk(chunk);
-      const action = moveUsage ? placeUsage(chunk) : { action: "pass" as const };
-      if (action.action === "pass") pending += sseEvent(message, message.data);
-      else if (action.action === "rewrite")
-        pending += sseEvent(message, JSON.stringify(action.chunk));
-    },
+  const parser = new SseDataParser((data) => {
+    if (sawDone) return;
+    if (data === "[DONE]") {
+      sawDone = true;
+      return;
+    }
+    // The key `"usage"` appears literally in every chunk that carries usage (inside a JSON
+    // string a quote is escaped, so content never matches): the other chunks pass unread.
+    if (!everyChunk && !data.includes('"usage"')) {
+      pending += `data: ${data}\n\n`;
+      return;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      pending += `data: ${data}\n\n`;
+      return;
+    }
+    accumulator.addChunk(chunk);
+    const action = moveUsage ? placeUsage(chunk) : { action: "pass" as const };
+    if (action.action === "pass") pending += `data: ${data}\n\n`;
+    else if (action.action === "rewrite") pending += `data: ${JSON.stringify(action.chunk)}\n\n`;
   });
-  for (const name of RELAYED_HEADERS) {
-    const value = open.response.headers.get(name);
-    if (value !== null) res.setHeader(name, value);
-  }
-  res.writeHead(200, {
+  const headers: Record<string, string> = {
     "content-type": open.response.headers.get("content-type") ?? "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
-  });
-  const decoder = new TextDecoder();
-  // Iterated by hand, not with `for await`: leaving a `for await` at `[DONE]` destroys the
-  // response, and with it the upstream keep-alive connection (every stream then paid a new
-  // connection, and against Moonshot a new TLS handshake).
-  const iterator = open.response.body[Symbol.asyncIterator]();
-  try {
-    while (!sawDone) {
-      const next = await iterator.next();
-      if (next.done === true) break;
-      parser.feed(decoder.decode(next.value, { stream: true }));
-      if (pending !== "") {
-        const text = pending;
-        pending = "";
-        if (!res.write(text)) await drainedOrClosed(res);
-      }
-    }
-  } catch (error) {
-    context.log(`upstream stream broke: ${open.translateBodyError(error).message}`);
-  } finally {
-    open.done();
+  };
+  for (const name of RELAYED_HEADERS) {
+    const value = open.response.headers.get(name);
+    if (value !== null) headers[name] = value;
   }
-  if (!sawDone || res.destroyed) {
+  res.writeHead(200, headers);
+  const onRead = (bytes: Uint8Array): boolean => {
+    parser.feed(bytes);
+    if (pending !== "") {
+      const text = pending;
+      pending = "";
+      res.write(text);
+    }
+    return sawDone;
+  };
+  const body = open.response.body;
+  const end =
+    body instanceof Readable
+      ? await relayReads(body, res, onRead, open.cancel)
+      : await relayIterated(body, res, onRead, open.cancel);
+  open.done();
+  if (end.kind === "broken" && !res.destroyed) {
+    context.log(`upstream stream broke: ${open.translateBodyError(end.error).message}`);
+  }
+  if (end.kind !== "done" || res.destroyed) {
     // Only [DONE] means complete (docs/moonshot-wire.md, "Streams"): a cut upstream stream is
     // cut for the client too (the connection is reset, so no client mistakes it for a finished
     // answer), and nothing is added to the ledger.
@@ -316,7 +439,7 @@ async function relayStream(
     res.destroy();
     return;
   }
-  readToEnd(iterator, open.cancel);
-  await settle(repaired, accumulator, identity, context);
+  const settling = settle(repaired, accumulator, identity, context);
+  if (settling instanceof Promise) await settling;
   res.end("data: [DONE]\n\n");
 }

@@ -146,7 +146,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       res.end(text);
       return;
     }
-    const identity = await access.authenticate(req);
+    const authenticated = access.authenticate(req);
+    const identity = authenticated instanceof Promise ? await authenticated : authenticated;
     if (path === "/metrics" && method === "GET") {
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
       res.end(metrics.render());

@@ -123,7 +123,8 @@ export type KeyCheck =
 
 /** Whether `text` has the shape of a gateway key (`sk-kgw-<id>-<secret>`). */
 export function looksLikeGatewayKey(text: string): boolean {
-  return KEY_SHAPE.test(text);
+  // The prefix first: most clients of a keyless gateway send some other key on every request.
+  return text.startsWith("sk-kgw-") && KEY_SHAPE.test(text);
 }
 
 /** Checks a key a client presented (constant-time comparison of the hashes). */

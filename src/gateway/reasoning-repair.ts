@@ -19,14 +19,24 @@ function lacksReasoning(message: Record<string, unknown>): boolean {
 /** Reads remembered reasoning for turn keys (the database in the gateway). */
 export type ReasoningRecall = (keys: readonly string[]) => Promise<Map<string, string>>;
 
-/** Repairs `body.messages` in place; returns what changed. */
+/** Indexes of the assistant tool-call turns of `messages` that lack `reasoning_content`. */
+export function turnsMissingReasoning(messages: readonly Record<string, unknown>[]): number[] {
+  const missing: number[] = [];
+  messages.forEach((message, index) => {
+    if (isToolCallTurn(message) && lacksReasoning(message)) missing.push(index);
+  });
+  return missing;
+}
+
+/**
+ * Repairs `body.messages` in place; returns what changed. `missing`: the turns to repair
+ * ({@link turnsMissingReasoning}, computed by the caller, which skips this when there are none).
+ */
 export async function repairReasoning(
   body: { messages: Record<string, unknown>[] },
   recall: ReasoningRecall,
+  missing: readonly number[] = turnsMissingReasoning(body.messages),
 ): Promise<FieldRepair[]> {
-  const missing = body.messages.flatMap((message, index) =>
-    isToolCallTurn(message) && lacksReasoning(message) ? [index] : [],
-  );
   if (missing.length === 0) return [];
   const keys = turnKeys(body.messages);
   const wanted = missing.flatMap((index) => {

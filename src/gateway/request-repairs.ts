@@ -9,7 +9,11 @@ import type { ChatBody } from "./chat-body.ts";
 import type { GatewayConfig } from "./gateway-config.ts";
 import { chooseModel } from "./model-alias.ts";
 import { repairOutputCap } from "./output-cap-repair.ts";
-import { type ReasoningRecall, repairReasoning } from "./reasoning-repair.ts";
+import {
+  type ReasoningRecall,
+  repairReasoning,
+  turnsMissingReasoning,
+} from "./reasoning-repair.ts";
 import { type FieldRepair, repairSampling } from "./sampling-repair.ts";
 import { repairToolSchemas } from "./tool-schema-repair.ts";
 
@@ -35,12 +39,16 @@ function thinkingSetting(value: unknown): ThinkingSetting | undefined {
   return type === "enabled" || type === "disabled" ? (value as ThinkingSetting) : undefined;
 }
 
-/** Applies the repairs `config` enables to a copy of `original`. */
-export async function repairChatRequest(
+/**
+ * Applies the repairs `config` enables to a copy of `original`. Returns the result at once unless
+ * the reasoning memory has to be read (a thinking request with tool-call turns lacking their
+ * reasoning): only then is there a promise to wait for.
+ */
+export function repairChatRequest(
   original: ChatBody,
   config: GatewayConfig,
   recall: ReasoningRecall,
-): Promise<RepairedRequest> {
+): RepairedRequest | Promise<RepairedRequest> {
   const body: ChatBody = { ...original, messages: [...original.messages] };
   const { repairs: switches } = config;
   const repairs: FieldRepair[] = [];
@@ -62,25 +70,39 @@ export async function repairChatRequest(
     repairs.push(...repairOutputCap(body, model, thinking, config.maxTokensFloor));
   }
   if (switches.toolSchemas) repairs.push(...repairToolSchemas(body));
-  if (switches.reasoningContent && thinking) repairs.push(...(await repairReasoning(body, recall)));
 
-  const options = body.stream_options as { include_usage?: unknown } | null | undefined;
-  const clientWantsUsageChunk = options?.include_usage === true;
-  if (switches.usage && body.stream === true && !clientWantsUsageChunk) {
-    body.stream_options = { ...(options ?? {}), include_usage: true };
-    repairs.push({ field: "usage", note: "stream usage requested upstream" });
-  }
-  return {
-    body,
-    requestedModel: original.model,
-    model,
-    thinking,
-    clientWantsUsageChunk,
-    repairs,
+  // The last repairs, after the reasoning (whose order in `repairs` they follow).
+  const finish = (): RepairedRequest => {
+    const options = body.stream_options as { include_usage?: unknown } | null | undefined;
+    const clientWantsUsageChunk = options?.include_usage === true;
+    if (switches.usage && body.stream === true && !clientWantsUsageChunk) {
+      body.stream_options = { ...(options ?? {}), include_usage: true };
+      repairs.push({ field: "usage", note: "stream usage requested upstream" });
+    }
+    return {
+      body,
+      requestedModel: original.model,
+      model,
+      thinking,
+      clientWantsUsageChunk,
+      repairs,
+    };
   };
+  if (switches.reasoningContent && thinking) {
+    const missing = turnsMissingReasoning(body.messages);
+    if (missing.length > 0) {
+      return repairReasoning(body, recall, missing).then((restored) => {
+        repairs.push(...restored);
+        return finish();
+      });
+    }
+  }
+  return finish();
 }
 
 /** The `x-kimi-gateway-repairs` header value: each repaired field once, in order. */
 export function repairsHeader(repairs: readonly FieldRepair[]): string {
+  if (repairs.length === 0) return "";
+  if (repairs.length === 1) return (repairs[0] as FieldRepair).field;
   return [...new Set(repairs.map((repair) => repair.field))].join(",");
 }

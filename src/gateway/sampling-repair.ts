@@ -14,6 +14,20 @@ export interface FieldRepair {
   note: string;
 }
 
+/** The only values a fixed-sampling model takes, with thinking on and off (built once). */
+const FIXED_THINKING = fixedValues(FIXED_TEMPERATURE.thinking);
+const FIXED_NON_THINKING = fixedValues(FIXED_TEMPERATURE.nonThinking);
+
+function fixedValues(temperature: number): readonly (readonly [string, number])[] {
+  return [
+    ["temperature", temperature],
+    ["top_p", FIXED_TOP_P],
+    ["n", 1],
+    ["presence_penalty", 0],
+    ["frequency_penalty", 0],
+  ];
+}
+
 function drop(body: Record<string, unknown>, field: string, why: string, out: FieldRepair[]): void {
   out.push({ field, note: `${field} ${JSON.stringify(body[field])} dropped: ${why}` });
   delete body[field];
@@ -28,14 +42,7 @@ export function repairSampling(
   const repairs: FieldRepair[] = [];
   if (model === undefined) return repairs;
   if (model.sampling === "fixed") {
-    const allowed: Record<string, number> = {
-      temperature: thinking ? FIXED_TEMPERATURE.thinking : FIXED_TEMPERATURE.nonThinking,
-      top_p: FIXED_TOP_P,
-      n: 1,
-      presence_penalty: 0,
-      frequency_penalty: 0,
-    };
-    for (const [field, value] of Object.entries(allowed)) {
+    for (const [field, value] of thinking ? FIXED_THINKING : FIXED_NON_THINKING) {
       const sent = body[field];
       if (typeof sent === "number" && sent !== value) {
         drop(body, field, `${model.id} only allows ${value}`, repairs);

@@ -6,6 +6,7 @@
  */
 import type { Usage } from "kimi-provider";
 import type { SqlExecutor } from "./sql-database.ts";
+import { sqlNumber, sqlString } from "./sql-literal.ts";
 
 /** The ledger row of clients served without a key (loopback clients, no keys configured). */
 export const LOOPBACK_KEY_ID = "loopback";
@@ -39,7 +40,24 @@ export function utcDay(now: Date): string {
   return lastDay.day;
 }
 
-/** Adds finished requests (one, or several merged) to their ledger row in one atomic upsert. */
+/** The upsert of {@link recordUsage}, after `VALUES (`. */
+const UPSERT_TAIL = `)
+     ON CONFLICT (key_id, model, day) DO UPDATE SET
+       requests = u.requests + EXCLUDED.requests,
+       prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens,
+       completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens,
+       cached_tokens = u.cached_tokens + EXCLUDED.cached_tokens,
+       reasoning_tokens = u.reasoning_tokens + EXCLUDED.reasoning_tokens,
+       cost_usd = u.cost_usd + EXCLUDED.cost_usd,
+       unpriced_requests = u.unpriced_requests + EXCLUDED.unpriced_requests`;
+const UPSERT_HEAD = `INSERT INTO kimi_gateway_usage AS u (key_id, model, day, requests, prompt_tokens,
+       completion_tokens, cached_tokens, reasoning_tokens, cost_usd, unpriced_requests)
+     VALUES (`;
+
+/**
+ * Adds finished requests (one, or several merged) to their ledger row in one atomic upsert, sent
+ * as one simple query with its values as literals (src/gateway/sql-literal.ts says why).
+ */
 export async function recordUsage(
   db: SqlExecutor,
   entry: {
@@ -56,30 +74,28 @@ export async function recordUsage(
   },
 ): Promise<void> {
   const { usage } = entry;
-  await db.query(
-    `INSERT INTO kimi_gateway_usage AS u (key_id, model, day, requests, prompt_tokens,
-       completion_tokens, cached_tokens, reasoning_tokens, cost_usd, unpriced_requests)
-     VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (key_id, model, day) DO UPDATE SET
-       requests = u.requests + EXCLUDED.requests,
-       prompt_tokens = u.prompt_tokens + EXCLUDED.prompt_tokens,
-       completion_tokens = u.completion_tokens + EXCLUDED.completion_tokens,
-       cached_tokens = u.cached_tokens + EXCLUDED.cached_tokens,
-       reasoning_tokens = u.reasoning_tokens + EXCLUDED.reasoning_tokens,
-       cost_usd = u.cost_usd + EXCLUDED.cost_usd,
-       unpriced_requests = u.unpriced_requests + EXCLUDED.unpriced_requests`,
-    [
+  const numbers = [
+    entry.requests ?? 1,
+    usage.promptTokens,
+    usage.completionTokens,
+    usage.cachedTokens,
+    usage.reasoningTokens ?? 0,
+    entry.costUsd,
+    entry.unpricedRequests ?? 0,
+  ];
+  const literals = numbers.map(sqlNumber);
+  if (literals.includes(undefined)) {
+    // Not a number the service would send; the parameters then make the database say so.
+    await db.query(`${UPSERT_HEAD}$1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10${UPSERT_TAIL}`, [
       entry.keyId,
       entry.model,
       entry.day,
-      entry.requests ?? 1,
-      usage.promptTokens,
-      usage.completionTokens,
-      usage.cachedTokens,
-      usage.reasoningTokens ?? 0,
-      entry.costUsd,
-      entry.unpricedRequests ?? 0,
-    ],
+      ...numbers,
+    ]);
+    return;
+  }
+  await db.exec(
+    `${UPSERT_HEAD}${sqlString(entry.keyId)}, ${sqlString(entry.model)}, ${sqlString(entry.day)}::date, ${literals.join(", ")}${UPSERT_TAIL}`,
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * What keeps the gateway's per-request cost low, asserted as behaviour: answers finishing
- * together share one ledger upsert; streams hand their upstream connection back to the
+ * together share one ledger upsert, and deferred usage waits for its deadline rather than
+ * following the previous write at once; streams hand their upstream connection back to the
  * keep-alive pool (one connection for many sequential streams); usage no budget depends on is
  * written without holding the answer, and all of it by `close()`; random paths add no metric
  * series.
@@ -69,6 +70,10 @@ after(async () => {
   state.cleanup();
 });
 
+function firstWords(sql: string): string {
+  return sql.trim().split(/\s+/).slice(0, 3).join(" ");
+}
+
 /** `db` with every statement it runs counted by its first words. */
 function counting(target: SqlExecutor): { executor: SqlExecutor; statements: string[] } {
   const statements: string[] = [];
@@ -76,10 +81,52 @@ function counting(target: SqlExecutor): { executor: SqlExecutor; statements: str
     statements,
     executor: {
       query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]) {
-        statements.push(sql.trim().split(/\s+/).slice(0, 3).join(" "));
+        statements.push(firstWords(sql));
         return target.query<Row>(sql, params);
       },
-      exec: (sql) => target.exec(sql),
+      exec(sql: string) {
+        statements.push(firstWords(sql));
+        return target.exec(sql);
+      },
+    },
+  };
+}
+
+/**
+ * `db` whose first statement waits until `release()` (`started` resolves when it was issued), with
+ * every statement counted by its first words.
+ */
+function gated(target: SqlExecutor): {
+  executor: SqlExecutor;
+  statements: { list: string[]; started: Promise<void>; release: () => void };
+} {
+  const list: string[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const issued = async (sql: string) => {
+    list.push(firstWords(sql));
+    if (list.length === 1) {
+      started();
+      await gate;
+    }
+  };
+  return {
+    statements: { list, started: startedPromise, release },
+    executor: {
+      async query<Row extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]) {
+        await issued(sql);
+        return target.query<Row>(sql, params);
+      },
+      async exec(sql: string) {
+        await issued(sql);
+        return target.exec(sql);
+      },
     },
   };
 }
@@ -158,6 +205,64 @@ describe("the ledger's deferred entries", () => {
     );
   });
 
+  it("keeps deferred entries added during a write for their own deadline, not the next write", async () => {
+    const { executor, statements } = gated(db);
+    // A deadline no test run reaches: only drain() can write the deferred entry.
+    const writer = new LedgerWriter(executor, 3_600_000);
+    const entry = {
+      keyId: "kgw-in-flight",
+      model: "kimi-k2.6",
+      day: "2026-01-06",
+      usage: emptyUsage(),
+      costUsd: 0.5,
+    };
+    const urgent = writer.add(entry, true);
+    await statements.started;
+    const deferred = writer.add(entry, false);
+    statements.release();
+    await urgent;
+    // The write in flight ended; the entry added meanwhile is still pending.
+    assert.deepEqual(statements.list, ["INSERT INTO kimi_gateway_usage"]);
+    await writer.drain();
+    await deferred;
+    assert.deepEqual(statements.list, [
+      "INSERT INTO kimi_gateway_usage",
+      "INSERT INTO kimi_gateway_usage",
+    ]);
+    const rows = (await readLedger(db)).filter((row) => row.keyId === "kgw-in-flight");
+    assert.deepEqual(
+      rows.map((row) => [row.requests, row.costUsd]),
+      [[2, 1]],
+    );
+  });
+
+  it("writes deferred entries added during a write at once when an urgent one joins them", async () => {
+    const { executor, statements } = gated(db);
+    const writer = new LedgerWriter(executor, 3_600_000);
+    const entry = {
+      keyId: "kgw-joined",
+      model: "kimi-k2.6",
+      day: "2026-01-07",
+      usage: emptyUsage(),
+      costUsd: 0.25,
+    };
+    const first = writer.add(entry, true);
+    await statements.started;
+    const deferred = writer.add(entry, false);
+    const urgent = writer.add(entry, true);
+    statements.release();
+    await Promise.all([first, deferred, urgent]);
+    assert.deepEqual(statements.list, [
+      "INSERT INTO kimi_gateway_usage",
+      "INSERT INTO kimi_gateway_usage",
+    ]);
+    const rows = (await readLedger(db)).filter((row) => row.keyId === "kgw-joined");
+    assert.deepEqual(
+      rows.map((row) => [row.requests, row.costUsd]),
+      [[3, 0.75]],
+    );
+  });
+
   it("writes deferred entries on drain", async () => {
     const { executor, statements } = counting(db);
     const writer = new LedgerWriter(executor);
@@ -178,25 +283,8 @@ describe("the ledger's deferred entries", () => {
 });
 
 describe("the gateway's hot path", () => {
-  it("relays sequential streams over one upstream keep-alive connection", async () => {
-    connections = 0;
-    for (let i = 0; i < 3; i++) {
-      const answer = await post(gateway.baseURL, "/chat/completions", {
-        model: "kimi-k2.6",
-        messages: hello,
-        stream: true,
-      });
-      assert.equal(answer.status, 200);
-      assert.equal(sseData(answer.text).at(-1), "[DONE]");
-    }
-    const plain = await post(gateway.baseURL, "/chat/completions", {
-      model: "kimi-k2.6",
-      messages: hello,
-    });
-    assert.equal(plain.status, 200);
-    assert.equal(connections, 1);
-  });
-
+  // First in this block: the suite's gateway has served no loopback client yet, so none of its
+  // deferred loopback usage can land in the row between the two reads below.
   it("writes a loopback client's usage without holding the answer, and all of it by close", async () => {
     const own = await startGateway({
       port: 0,
@@ -219,6 +307,25 @@ describe("the gateway's hot path", () => {
     const row = (await readLedger(db)).find((entry) => entry.keyId === LOOPBACK_KEY_ID);
     assert.equal(row?.requests, (before?.requests ?? 0) + 3);
     assert.ok(Math.abs((row?.costUsd ?? 0) - ((before?.costUsd ?? 0) + cost)) < 1e-12);
+  });
+
+  it("relays sequential streams over one upstream keep-alive connection", async () => {
+    connections = 0;
+    for (let i = 0; i < 3; i++) {
+      const answer = await post(gateway.baseURL, "/chat/completions", {
+        model: "kimi-k2.6",
+        messages: hello,
+        stream: true,
+      });
+      assert.equal(answer.status, 200);
+      assert.equal(sseData(answer.text).at(-1), "[DONE]");
+    }
+    const plain = await post(gateway.baseURL, "/chat/completions", {
+      model: "kimi-k2.6",
+      messages: hello,
+    });
+    assert.equal(plain.status, 200);
+    assert.equal(connections, 1);
   });
 
   it("labels requests to unknown paths as route other", async () => {

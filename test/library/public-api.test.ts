@@ -90,6 +90,7 @@ const INTERNAL = [
   "NO_KEY_PLACEHOLDER",
   "REDACTED",
   "REQUEST_OVERHEAD_TOKENS",
+  "SseDataParser",
   "TOOL_NAME_PATTERN",
   "TokenEstimateCache",
   "UsageLedger",
