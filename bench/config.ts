@@ -101,8 +101,8 @@ export function benchConfig(quick: boolean): BenchConfig {
 
 function growthCases(q: (full: number, small: number) => number): GrowthCase[] {
   const small = { warmup: q(200, 50), rounds: q(6, 3), perRound: q(250, 100) };
-  const large = { warmup: q(30, 10), rounds: q(6, 3), perRound: q(60, 20) };
-  const huge = { warmup: q(4, 2), rounds: q(4, 2), perRound: q(8, 3) };
+  const large = { warmup: q(30, 10), rounds: q(9, 3), perRound: q(60, 20) };
+  const huge = { warmup: q(4, 2), rounds: q(9, 2), perRound: q(8, 3) };
   const chat = { model: BENCH_MODEL, tools: 0, promptChars: 0, fresh: "none" } as const;
   const mib = { ...chat, model: "kimi-k3", messages: 0, promptChars: 1_048_576, plan: huge };
   return [
