@@ -361,9 +361,6 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-/** How many events of a stream are written one by one before events are batched per read. */
-const FIRST_EVENTS_ONE_BY_ONE = 3;
-
 /**
  * Relays an upstream stream to the client event by event, as each read arrives: the events are
  * framed again as `data: ...` lines (the service sends no other fields, docs/moonshot-wire.md
@@ -381,18 +378,6 @@ async function relayStream(
   const moveUsage = context.config.repairs.usage && !repaired.clientWantsUsageChunk;
   const everyChunk = mayCallTools(repaired.body);
   let pending = "";
-  // The first events go out one by one, each as soon as it is framed: when the service sends
-  // several events in one read, the first token is not held back until the whole read is framed.
-  // Later events of one read are written together (one write per read).
-  let oneByOne = FIRST_EVENTS_ONE_BY_ONE;
-  const relay = (event: string): void => {
-    if (oneByOne > 0) {
-      oneByOne--;
-      res.write(event);
-    } else {
-      pending += event;
-    }
-  };
   let sawDone = false;
   const parser = new SseDataParser((data) => {
     if (sawDone) return;
@@ -403,20 +388,20 @@ async function relayStream(
     // The key `"usage"` appears literally in every chunk that carries usage (inside a JSON
     // string a quote is escaped, so content never matches): the other chunks pass unread.
     if (!everyChunk && !data.includes('"usage"')) {
-      relay(`data: ${data}\n\n`);
+      pending += `data: ${data}\n\n`;
       return;
     }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
     } catch {
-      relay(`data: ${data}\n\n`);
+      pending += `data: ${data}\n\n`;
       return;
     }
     accumulator.addChunk(chunk);
     const action = moveUsage ? placeUsage(chunk) : { action: "pass" as const };
-    if (action.action === "pass") relay(`data: ${data}\n\n`);
-    else if (action.action === "rewrite") relay(`data: ${JSON.stringify(action.chunk)}\n\n`);
+    if (action.action === "pass") pending += `data: ${data}\n\n`;
+    else if (action.action === "rewrite") pending += `data: ${JSON.stringify(action.chunk)}\n\n`;
   });
   const headers: Record<string, string> = {
     "content-type": open.response.headers.get("content-type") ?? "text/event-stream; charset=utf-8",

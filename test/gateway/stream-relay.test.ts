@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { connect } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { type RunningEmulator, startEmulator } from "../../src/emulator/index.ts";
 import { type RunningGateway, startGateway } from "../../src/gateway/index.ts";
@@ -192,51 +191,5 @@ describe("the stream relay", () => {
       );
     assert.equal(through.length, direct.length);
     assert.deepEqual(comparable(through), comparable(direct));
-  });
-
-  it("writes the first events one by one, not held back until the rest of their read is framed", async () => {
-    // A raw socket sees the response's chunked framing: each write of the gateway is one chunk,
-    // whatever TCP does with them. The emulator answers without delay, so the gateway's first
-    // upstream reads hold many events.
-    const url = new URL(`${gateway.baseURL}/chat/completions`);
-    const body = JSON.stringify({
-      model: "kimi-k2.6",
-      thinking: { type: "disabled" },
-      messages: hello,
-      stream: true,
-    });
-    const chunks = await new Promise<string[]>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname);
-      let raw = "";
-      socket.setEncoding("latin1");
-      socket.on("error", reject);
-      socket.on("data", (piece: string) => {
-        raw += piece;
-        const start = raw.indexOf("\r\n\r\n");
-        if (start === -1) return;
-        const found: string[] = [];
-        let at = start + 4;
-        for (;;) {
-          const sizeEnd = raw.indexOf("\r\n", at);
-          if (sizeEnd === -1) break;
-          const size = Number.parseInt(raw.slice(at, sizeEnd), 16);
-          if (raw.length < sizeEnd + 2 + size + 2) break;
-          found.push(raw.slice(sizeEnd + 2, sizeEnd + 2 + size));
-          at = sizeEnd + 2 + size + 2;
-        }
-        if (found.length >= 4) {
-          socket.destroy();
-          resolve(found);
-        }
-      });
-      socket.write(
-        `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    });
-    for (const chunk of chunks.slice(0, 3)) {
-      assert.match(chunk, /^data: \{[^\n]*\}\n\n$/, "one event per write");
-    }
-    // After them, the events of one read go out together.
-    assert.ok((chunks[3]?.match(/\n\n/g) ?? []).length > 1, "a later write carries several events");
   });
 });
