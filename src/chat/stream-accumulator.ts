@@ -176,15 +176,24 @@ export class StreamAccumulator {
    */
   #addPlainDelta(text: string, reasoning: boolean): void {
     const state = this.#choices.get(0) as ChoiceState;
-    this.#heldLength += text.length;
-    if (reasoning) {
-      state.reasoning = state.reasoning === null ? text : state.reasoning + text;
-      if (text !== "") this.pending.push({ type: "reasoning-delta", text });
-    } else if (text !== "") {
-      state.content += text;
-      this.pending.push({ type: "text-delta", text });
-    }
+    if (reasoning) this.#addReasoning(state, text, true);
+    else this.#addContent(state, text, true);
     this.#checkHeldLength();
+  }
+
+  /** A `reasoning_content` delta (an empty one still marks the choice as reasoning). */
+  #addReasoning(state: ChoiceState, text: string, emit: boolean): void {
+    this.#heldLength += text.length;
+    state.reasoning = state.reasoning === null ? text : state.reasoning + text;
+    if (emit && text !== "") this.pending.push({ type: "reasoning-delta", text });
+  }
+
+  /** A `content` delta; an empty one changes nothing. */
+  #addContent(state: ChoiceState, text: string, emit: boolean): void {
+    if (text === "") return;
+    this.#heldLength += text.length;
+    state.content += text;
+    if (emit) this.pending.push({ type: "text-delta", text });
   }
 
   #checkHeldLength(): void {
@@ -245,17 +254,9 @@ export class StreamAccumulator {
     const delta = entry.delta;
     if (delta) {
       const reasoning = delta.reasoning_content;
-      if (typeof reasoning === "string") {
-        this.#heldLength += reasoning.length;
-        state.reasoning = state.reasoning === null ? reasoning : state.reasoning + reasoning;
-        if (emit && reasoning !== "") pending.push({ type: "reasoning-delta", text: reasoning });
-      }
+      if (typeof reasoning === "string") this.#addReasoning(state, reasoning, emit);
       const content = delta.content;
-      if (typeof content === "string" && content !== "") {
-        this.#heldLength += content.length;
-        state.content += content;
-        if (emit) pending.push({ type: "text-delta", text: content });
-      }
+      if (typeof content === "string") this.#addContent(state, content, emit);
       const calls = delta.tool_calls;
       if (calls !== undefined && calls !== null) {
         if (!Array.isArray(calls)) return "`tool_calls` is not an array";
