@@ -4,7 +4,7 @@
  * converters from the library's types.
  */
 
-import type { CostBreakdown, Usage } from "kimi-provider";
+import type { CostBreakdown, FilesDeletion, UploadedFile, Usage } from "kimi-provider";
 import { z } from "zod";
 
 /** Token usage of one request. */
@@ -30,6 +30,26 @@ export const uploadedFileShape = z.object({
   bytes: z.number().int(),
   deleted: z.boolean(),
 });
+
+/**
+ * The files uploaded for an answer, each marked deleted unless its deletion failed, and the ids
+ * of those whose deletion failed (`files cleanup` removes them later).
+ */
+export function uploadedFilesOut(
+  files: readonly UploadedFile[],
+  deletion: FilesDeletion | undefined,
+): { files: z.infer<typeof uploadedFileShape>[]; notDeleted: string[] } {
+  const failed = new Set(deletion?.failed.map((entry) => entry.id));
+  return {
+    files: files.map((file) => ({
+      path: file.label,
+      file_id: file.id,
+      bytes: file.bytes,
+      deleted: !failed.has(file.id),
+    })),
+    notDeleted: [...failed],
+  };
+}
 
 /** {@link Usage} in the wire's names; `null` when the service reported no usage. */
 export function usageOut(usage: Usage | null): z.infer<typeof usageShape> | null {

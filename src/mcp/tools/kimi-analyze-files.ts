@@ -14,6 +14,7 @@ import {
   formatTokens,
   formatUsd,
   uploadedFileShape,
+  uploadedFilesOut,
   usageOut,
   usageShape,
 } from "../result-shapes.ts";
@@ -94,18 +95,12 @@ export function registerKimiAnalyzeFiles(server: McpServer, session: McpSession)
           new ProgressReporter(extra),
         );
         const { result } = answer;
-        const failed = new Set(answer.deletion?.failed.map((entry) => entry.id));
-        const uploaded = answer.files.map((file) => ({
-          path: file.label,
-          file_id: file.id,
-          bytes: file.bytes,
-          deleted: !failed.has(file.id),
-        }));
+        const { files: uploaded, notDeleted } = uploadedFilesOut(answer.files, answer.deletion);
         const reasoning = args.include_reasoning === true ? result.reasoningContent : null;
         const deletion =
-          failed.size === 0
+          notDeleted.length === 0
             ? "all deleted again"
-            : `not deleted: ${[...failed].join(", ")} (run \`kimi-provider files cleanup\`)`;
+            : `not deleted: ${notDeleted.join(", ")} (run \`kimi-provider files cleanup\`)`;
         const footer = `(${result.model} read ${uploaded.length} file(s), ${deletion}; ${formatTokens(result.usage)}, ${formatUsd(result.cost.total)})`;
         return toolSuccess(
           session,

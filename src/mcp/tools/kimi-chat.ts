@@ -17,6 +17,7 @@ import {
   formatTokens,
   formatUsd,
   uploadedFileShape,
+  uploadedFilesOut,
   usageOut,
   usageShape,
 } from "../result-shapes.ts";
@@ -145,13 +146,7 @@ export function registerKimiChat(server: McpServer, session: McpSession): void {
           ...stored(answer.sent),
           { role: "assistant", content: result.content },
         ]);
-        const failed = new Set(answer.deletion?.failed.map((entry) => entry.id));
-        const uploaded = answer.files.map((file) => ({
-          path: file.label,
-          file_id: file.id,
-          bytes: file.bytes,
-          deleted: !failed.has(file.id),
-        }));
+        const { files: uploaded } = uploadedFilesOut(answer.files, answer.deletion);
         const reasoning = args.include_reasoning === true ? result.reasoningContent : null;
         const sessionCost = session.kimi.usage.snapshot().costUsd;
         const footer = `(${result.model}, ${formatTokens(result.usage)}, ${formatUsd(result.cost.total)}; finish_reason ${result.finishReason}; conversation_id ${conversationId})`;
