@@ -97,25 +97,13 @@ export async function serveChatCompletion(
     model: repaired.body.model,
     signal: abort.signal,
   };
-  const started = performance.now();
+  const { transport } = context.upstream;
   if (repaired.body.stream === true) {
-    let open: Awaited<ReturnType<Upstream["transport"]["open"]>>;
-    try {
-      open = await context.upstream.transport.open(request);
-    } catch (error) {
-      throw new RelayedError(error);
-    }
-    metrics.observeLatency((performance.now() - started) / 1000);
+    const open = await callUpstream(metrics, () => transport.open(request));
     await relayStream(res, open, repaired, identity, context);
     return;
   }
-  let answer: Awaited<ReturnType<Upstream["transport"]["textResponse"]>>;
-  try {
-    answer = await context.upstream.transport.textResponse(request);
-  } catch (error) {
-    throw new RelayedError(error);
-  }
-  metrics.observeLatency((performance.now() - started) / 1000);
+  const answer = await callUpstream(metrics, () => transport.textResponse(request));
   const accumulator = new AnswerAccumulator();
   try {
     accumulator.addBody(JSON.parse(answer.text));
@@ -138,6 +126,25 @@ export async function serveChatCompletion(
   }
   res.writeHead(answer.status, headers);
   res.end(answer.text);
+}
+
+/**
+ * Makes one upstream call: its latency (to the response, or to the whole body for a non-stream
+ * answer) goes to the metrics, and a failure becomes a {@link RelayedError}.
+ */
+async function callUpstream<T>(
+  metrics: ChatRouteContext["metrics"],
+  call: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let value: T;
+  try {
+    value = await call();
+  } catch (error) {
+    throw new RelayedError(error);
+  }
+  metrics.observeLatency((performance.now() - started) / 1000);
+  return value;
 }
 
 /** An upstream failure, to be answered with {@link relayedErrorBody}. */
