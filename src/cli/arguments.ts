@@ -142,6 +142,18 @@ export function optionalNumberFlag(
   return value === undefined ? undefined : parseNumberFlag(value, flag, rule);
 }
 
+/** The `--port` flag of a server command: a TCP port, 0 for a free one, `fallback` when absent. */
+export function portFlag(value: string | undefined, fallback: number): number {
+  return (
+    optionalNumberFlag(value, "--port", {
+      min: 0,
+      max: 65_535,
+      integer: true,
+      describe: "a TCP port from 0 to 65535 (0 picks a free one)",
+    }) ?? fallback
+  );
+}
+
 /** Throws a {@link UsageError} when extra positionals were given to a command that takes none. */
 export function rejectPositionals(command: string, positionals: readonly string[]): void {
   if (positionals.length > 0) {

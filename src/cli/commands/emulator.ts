@@ -12,7 +12,7 @@ import {
   lineupModels,
 } from "kimi-provider/internal";
 import { isLoopbackHost } from "../../emulator/loopback.ts";
-import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
+import { optionalNumberFlag, parseCommandArgs, portFlag, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { listenUsageError } from "../listen-error.ts";
@@ -66,13 +66,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
     log: { type: "boolean" },
   });
   rejectPositionals("emulator", positionals);
-  const port =
-    optionalNumberFlag(values.port, "--port", {
-      min: 0,
-      max: 65_535,
-      integer: true,
-      describe: "a TCP port from 0 to 65535 (0 picks a free one)",
-    }) ?? DEFAULT_EMULATOR_PORT;
+  const port = portFlag(values.port, DEFAULT_EMULATOR_PORT);
   const seed = optionalNumberFlag(values.seed, "--seed", {
     integer: true,
     describe: "a whole number",

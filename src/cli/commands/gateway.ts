@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { resolveStateDir } from "kimi-provider/internal";
 import type { GatewayKey } from "../../gateway/key-store.ts";
-import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
+import { optionalNumberFlag, parseCommandArgs, portFlag, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { formatCount, formatUsd } from "../format.ts";
@@ -189,13 +189,7 @@ async function serve(args: readonly string[], context: CliContext): Promise<numb
   });
   rejectPositionals("gateway", positionals);
   const { DEFAULT_GATEWAY_PORT, startGateway } = await import("../../gateway/gateway-server.ts");
-  const port =
-    optionalNumberFlag(values.port, "--port", {
-      min: 0,
-      max: 65_535,
-      integer: true,
-      describe: "a TCP port from 0 to 65535 (0 picks a free one)",
-    }) ?? DEFAULT_GATEWAY_PORT;
+  const port = portFlag(values.port, DEFAULT_GATEWAY_PORT);
   const host = values.host ?? "127.0.0.1";
   let config: unknown;
   if (values.config !== undefined) {

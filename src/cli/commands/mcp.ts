@@ -6,7 +6,7 @@
  */
 import { ConfigurationError } from "kimi-provider";
 import type { RunningMcpServer } from "../../mcp/start-mcp-server.ts";
-import { optionalNumberFlag, parseCommandArgs, rejectPositionals } from "../arguments.ts";
+import { optionalNumberFlag, parseCommandArgs, portFlag, rejectPositionals } from "../arguments.ts";
 import type { CliContext } from "../context.ts";
 import { parseDuration } from "../duration.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -48,13 +48,7 @@ export async function run(args: readonly string[], context: CliContext): Promise
       }
     }
   }
-  const port =
-    optionalNumberFlag(values.port, "--port", {
-      min: 0,
-      max: 65_535,
-      integer: true,
-      describe: "a TCP port from 0 to 65535 (0 picks a free one)",
-    }) ?? DEFAULT_MCP_PORT;
+  const port = portFlag(values.port, DEFAULT_MCP_PORT);
   const maxCostUsd = optionalNumberFlag(values["max-cost-usd"], "--max-cost-usd", {
     min: 0,
     describe: "a number of US dollars, 0 or more",
