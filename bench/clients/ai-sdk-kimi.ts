@@ -3,17 +3,9 @@
  * from the BUILT subpath (`dist/ai-sdk/index.js`, what `kimi-provider/ai-sdk` resolves to), so
  * the row measures what users get; the `ai-sdk` row is the same calls through @ai-sdk/moonshotai.
  */
-import { generateText, type LanguageModel, streamText } from "ai";
-import {
-  BENCH_API_KEY,
-  BENCH_MESSAGES,
-  BENCH_MODEL,
-  type BenchClient,
-  expectChunks,
-  expectText,
-  type StreamRun,
-  streamHeaders,
-} from "./client.ts";
+import type { LanguageModel } from "ai";
+import { aiSdkClient } from "./ai-sdk.ts";
+import { BENCH_API_KEY, BENCH_MODEL, type BenchClient } from "./client.ts";
 
 /** URL of the built AI SDK provider. */
 export const AI_SDK_ENTRY = new URL("../../dist/ai-sdk/index.js", import.meta.url);
@@ -38,39 +30,6 @@ export async function createAiSdkKimiClient(baseURL: string): Promise<BenchClien
     maxRetries: 0,
     env: {},
   });
-  const model = provider(BENCH_MODEL);
   // Thinking off, like every other row (BENCH_THINKING), so only content chunks stream.
-  const providerOptions = { kimi: { thinking: false } };
-  return {
-    name,
-    async chat() {
-      const result = await generateText({
-        model,
-        messages: BENCH_MESSAGES,
-        maxRetries: 0,
-        providerOptions,
-      });
-      return expectText(name, result.text);
-    },
-    async stream(replyTokens, chunkDelayMs = 0) {
-      const result = streamText({
-        model,
-        messages: BENCH_MESSAGES,
-        maxRetries: 0,
-        providerOptions,
-        headers: streamHeaders(replyTokens, chunkDelayMs),
-        onError: () => {},
-      });
-      const run: StreamRun = { chunks: 0, firstChunkAt: 0 };
-      for await (const part of result.fullStream) {
-        if (part.type === "text-delta" && part.text) {
-          if (run.chunks === 0) run.firstChunkAt = performance.now();
-          run.chunks++;
-        } else if (part.type === "error") {
-          throw part.error instanceof Error ? part.error : new Error(String(part.error));
-        }
-      }
-      return expectChunks(name, run, replyTokens);
-    },
-  };
+  return aiSdkClient(name, provider(BENCH_MODEL), { kimi: { thinking: false } });
 }

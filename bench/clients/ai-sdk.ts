@@ -1,6 +1,6 @@
 /** The Vercel AI SDK (`generateText` / `streamText`) with `@ai-sdk/moonshotai`, as a peer. */
 import { createMoonshotAI } from "@ai-sdk/moonshotai";
-import { generateText, streamText } from "ai";
+import { generateText, type LanguageModel, streamText } from "ai";
 import {
   BENCH_API_KEY,
   BENCH_MESSAGES,
@@ -15,9 +15,21 @@ import {
 
 /** Creates the AI SDK client (retries off, like every other row). */
 export function createAiSdkClient(baseURL: string): BenchClient {
-  const name = "AI SDK + @ai-sdk/moonshotai";
   const model = createMoonshotAI({ apiKey: BENCH_API_KEY, baseURL })(BENCH_MODEL);
-  const providerOptions = { moonshotai: { thinking: BENCH_THINKING } };
+  return aiSdkClient("AI SDK + @ai-sdk/moonshotai", model, {
+    moonshotai: { thinking: BENCH_THINKING },
+  });
+}
+
+/**
+ * The bench calls made through the AI SDK for `model`, whichever provider made it: both AI SDK
+ * rows measure the very same `generateText` / `streamText` code, only the provider differs.
+ */
+export function aiSdkClient(
+  name: string,
+  model: LanguageModel,
+  providerOptions: NonNullable<Parameters<typeof generateText>[0]["providerOptions"]>,
+): BenchClient {
   return {
     name,
     async chat() {
