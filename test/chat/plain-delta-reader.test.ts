@@ -12,6 +12,7 @@ import { describe, it } from "node:test";
 import { PlainDeltaReader } from "../../src/chat/plain-delta-reader.ts";
 import { StreamAccumulator } from "../../src/chat/stream-accumulator.ts";
 import { SseDataParser } from "../../src/http/sse-data-parser.ts";
+import { seededRandom } from "../library/helpers/seeded-random.ts";
 
 const HEAD = {
   id: "chatcmpl-2fd89a86-2ca0-983f-b91a-01c260395d0a",
@@ -33,18 +34,6 @@ function reader(): PlainDeltaReader {
   );
   assert.ok(learned, "the documented first chunk teaches the reader its head");
   return learned;
-}
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -75,7 +64,7 @@ const PIECES = [
 describe("PlainDeltaReader", () => {
   it("reads exactly what JSON.parse reads, for text with every kind of escape", () => {
     const plain = reader();
-    const next = random(42);
+    const next = seededRandom(42);
     for (let round = 0; round < 3000; round++) {
       let text = "";
       const parts = Math.floor(next() * 6);
@@ -222,7 +211,7 @@ describe("StreamAccumulator with the plain-delta shortcut", () => {
   });
 
   it("gives the same result on a long stream of escaped, multilingual and mixed deltas", () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const events = [chunk({ role: "assistant", content: "" })];
     for (let i = 0; i < 2000; i++) {
       const text = PIECES[Math.floor(next() * PIECES.length)] ?? "";

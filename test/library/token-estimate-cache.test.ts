@@ -12,18 +12,7 @@ import {
 } from "../../src/tokens/local-estimator.ts";
 import { preSendPromptTokens } from "../../src/tokens/pre-send-estimate.ts";
 import { jsonLengthBound, promptTokensUpperBound } from "../../src/tokens/prompt-token-bound.ts";
-
-/** A deterministic generator (mulberry32), so a failing input can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./helpers/seeded-random.ts";
 
 // Pieces from every character class the estimator tells apart, plus JSON escapes, astral
 // characters and a lone surrogate.
@@ -123,7 +112,7 @@ const TOOLS = [
 describe("token estimate cache", () => {
   it("gives exactly the uncached estimate on varied inputs, first and repeated sends", () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const cache = new TokenEstimateCache({ maxTextChars: 4096, minTextLength: 8 });
       const history: EstimableMessage[] = [];
       for (let turn = 0; turn < 25; turn++) {
@@ -211,7 +200,7 @@ describe("token estimate cache", () => {
 describe("prompt token upper bound", () => {
   it("is never below the estimate, on varied inputs", () => {
     for (let seed = 100; seed < 160; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const history = Array.from({ length: 12 }, (_, i) => message(next, i));
       const tools = seed % 2 === 0 ? TOOLS : undefined;
       const bound = promptTokensUpperBound(history, tools);

@@ -18,18 +18,7 @@ import {
 } from "../../src/tokens/local-estimator.ts";
 import { preSendPromptTokens } from "../../src/tokens/pre-send-estimate.ts";
 import { promptTokensUpperBound } from "../../src/tokens/prompt-token-bound.ts";
-
-/** A deterministic generator (mulberry32), so a failing input can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./helpers/seeded-random.ts";
 
 const PIECES = [
   "The quick brown fox checks the build log, ",
@@ -68,7 +57,7 @@ const ENGLISH =
 
 describe("estimateTextTokensWithin", () => {
   it("is the estimate, or a bound between the estimate and the limit", () => {
-    const next = random(21);
+    const next = seededRandom(21);
     for (let round = 0; round < 400; round++) {
       const value = text(next, Math.floor(next() * 120));
       const estimate = estimateTextTokens(value);
@@ -112,7 +101,7 @@ describe("estimateTextTokensWithin", () => {
 describe("pre-send check: the bound tightened part by part", () => {
   it("decides like the estimate and gives the estimate whenever the request does not fit", () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const history: EstimableMessage[] = Array.from({ length: 1 + (seed % 7) }, (_, i) => ({
         role: i % 2 === 0 ? "user" : "assistant",
         content: text(next, 3 + Math.floor(next() * 10)),

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { estimateTextTokens } from "../../src/tokens/local-estimator.ts";
+import { seededRandom } from "./helpers/seeded-random.ts";
 
 // ---- The reference: estimateTextTokens as it was, verbatim (renamed referenceTextTokens). ----
 
@@ -94,18 +95,6 @@ function referenceTextTokens(text: string): number {
 }
 
 // ---- The comparison. ----
-
-/** A deterministic generator (mulberry32), so a failing input can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(text: string): string {
   const units: string[] = [];
@@ -206,7 +195,7 @@ function pick<T>(next: () => number, items: readonly T[]): T {
 }
 
 function* generated(seed: number, count: number, make: (next: () => number) => string) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   for (let i = 0; i < count; i++) yield make(next);
 }
 
@@ -318,7 +307,7 @@ describe("estimateTextTokens against its reference implementation", () => {
 
   it("agrees on long texts: English, CJK, mixed with emoji and surrogates (64 Ki units each)", () => {
     const long = (unit: string) => unit.repeat(Math.ceil(65_536 / unit.length)).slice(0, 65_536);
-    const next = random(11);
+    const next = seededRandom(11);
     let mixed = "";
     while (mixed.length < 65_536) mixed += pick(next, PIECES);
     assert.deepEqual(
