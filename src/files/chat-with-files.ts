@@ -146,6 +146,8 @@ async function prepareChat(
   if (failure && failure.status === "rejected") throw failure.reason;
 
   const ordered = byIndex.filter((file): file is UploadedFile => file !== undefined);
+  // Uploads finish in any order; the result lists the files in the order they were given.
+  uploaded.splice(0, uploaded.length, ...ordered);
   const contents: FileContent[] = [];
   for (const file of ordered)
     contents.push(await files.content(file.id, { signal: options.signal }));

@@ -31,6 +31,26 @@ describe("chat with files", async () => {
     assert.deepEqual(await kimi.files.registry.read(), [], "and untracked");
   }
 
+  it("lists the uploaded files in the order given, whichever upload finishes first", async () => {
+    emu.clearRequests();
+    // The first upload to arrive is held back, so it finishes after the others.
+    emu.inject({ kind: "delay", ms: 150, path: "/v1/files", method: "POST" });
+    const out = await kimi.files.chatWithFiles({
+      model: "kimi-k2.6",
+      files: [a, { file: Buffer.from("Gamma bytes."), filename: "g.txt" }, b],
+      messages: [{ role: "user", content: "When is the launch?" }],
+    });
+    assert.deepEqual(
+      out.files.map((file) => file.filename),
+      ["a.txt", "g.txt", "b.md"],
+    );
+    assert.deepEqual(
+      out.contents.map((c) => c.filename),
+      ["a.txt", "g.txt", "b.md"],
+    );
+    await assertNothingLeft();
+  });
+
   it("puts each extracted text verbatim in its own system message, in order, after the system prompt", async () => {
     emu.clearRequests();
     const out = await kimi.files.chatWithFiles({
